@@ -1,0 +1,44 @@
+#pragma once
+// Turning fetched bytes into Documents: feeds of every common format, sitemaps, HTML pages.
+// Pure functions: no network, no file access, no entity expansion. Thread-safe.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wirewatch/document.hpp"
+
+namespace ww::parse {
+
+enum class ContentKind { Rss, Rdf, Atom, JsonFeed, Sitemap, SitemapIndex, Html, Text, Unknown };
+const char* content_kind_name(ContentKind kind);
+
+// Looks at the bytes (BOM, first element, JSON "version"), never at the URL or Content-Type.
+ContentKind detect(std::string_view bytes);
+
+struct ParseResult {
+    ContentKind kind = ContentKind::Unknown;
+    std::vector<Document> documents;  // source_id left empty: the caller sets it
+    bool recovered = false;           // input was malformed and had to be repaired
+    // Problems worth a log line, e.g. "line 12: xmlParseEntityRef: no name". Empty when clean.
+    std::vector<std::string> errors;
+    bool ok() const { return kind != ContentKind::Unknown; }
+};
+
+// Parses a feed, sitemap or page. `base_url` resolves relative links; `charset` is the HTTP
+// Content-Type charset when known ("" otherwise). An HTML page yields one document whose body
+// is the extracted article text.
+ParseResult parse(std::string_view bytes, std::string_view base_url, std::string_view charset = {});
+
+struct Article {
+    std::string title;
+    std::string body;  // paragraphs separated by "\n\n"
+    std::string language;
+    std::string canonical_url;
+};
+
+// Main text of an HTML article page: scripts, styles, navigation, headers, footers, cookie and
+// newsletter chrome dropped.
+Article extract_article(std::string_view html, std::string_view base_url, std::string_view charset = {});
+
+}  // namespace ww::parse
