@@ -36,6 +36,16 @@ struct NormalizedText {
 //  - leading and trailing whitespace dropped; control characters dropped
 NormalizedText normalize(std::string_view utf8, const NormalizeOptions& options = {});
 
+// End in `original` (the text given to normalize) of a match that ends at normalized byte `e`;
+// prefer it to original_end(e) for evidence spans. It differs in two edge cases: a match that
+// ends inside the expansion of one character ("f" of "ﬁ", "wait." of "wait…") gets the whole
+// character, where to_original[e] would cut it off; and whitespace or invisible characters
+// (controls, soft hyphen, ZWJ) before to_original[e] are left out, which matters at
+// e == text.size(): to_original.back() is the original's size even when normalize dropped
+// trailing whitespace.
+std::size_t original_match_end(const NormalizedText& normalized, std::string_view original,
+                               std::size_t e);
+
 // Same folding, without the offset map: for rule keywords and queries.
 std::string normalize_string(std::string_view utf8, const NormalizeOptions& options = {});
 

@@ -1,0 +1,532 @@
+// Folding of article text for matching, with a byte map back to the original.
+//
+// The loop is built around an ASCII fast path because nearly all bytes of the news we watch are
+// ASCII: those go through one table lookup each and never reach utf8proc. A non-ASCII code point
+// (or an ASCII one followed by non-ASCII bytes) starts a "segment": the starter plus the
+// combining marks after it, which is the smallest unit NFKC, case folding and mark stripping can
+// be applied to independently. Every output byte of a segment maps to the segment's start.
+
+#include <utf8proc.h>
+
+#include <array>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "text/utf8.hpp"
+#include "wirewatch/text/normalize.hpp"
+
+namespace ww::text {
+namespace {
+
+// What a code point becomes before (and again after) NFKC.
+enum class Fold : std::uint8_t { kKeep, kSpace, kDrop, kDash, kApostrophe, kQuote };
+
+// ASCII table entries: the output byte, or one of these two codes.
+constexpr unsigned char kAsciiDrop = 0;
+constexpr unsigned char kAsciiSpace = 1;
+
+struct AsciiTables {
+    std::array<unsigned char, 128> folded{};  // with case folding
+    std::array<unsigned char, 128> plain{};   // without
+};
+
+constexpr AsciiTables make_ascii_tables() {
+    AsciiTables t;
+    for (int c = 0; c < 128; ++c) {
+        unsigned char v = static_cast<unsigned char>(c);
+        if (c < 0x20 || c == 0x7F) {
+            v = kAsciiDrop;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+            v = kAsciiSpace;
+        }
+        if (c == '`') {
+            v = '\'';
+        }
+        t.plain[c] = v;
+        t.folded[c] = (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : v;
+    }
+    return t;
+}
+
+constexpr AsciiTables kAscii = make_ascii_tables();
+
+// Dashes, quotes, spaces and invisible characters are decided on the code point as written,
+// before NFKC: NFKC would turn U+2033 DOUBLE PRIME into two primes and U+00B4 ACUTE ACCENT
+// into a space plus a combining mark. The category test runs again on NFKC's output so that
+// compatibility forms of these (U+FE58 SMALL EM DASH -> U+2014) fold the same way.
+Fold classify(char32_t cp, const utf8proc_property_t* prop) {
+    switch (cp) {
+        case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x02BC:
+        case 0x0060: case 0x00B4:
+            return Fold::kApostrophe;
+        case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x00AB: case 0x00BB:
+        case 0x2033:
+            return Fold::kQuote;
+        case 0x2212:
+            return Fold::kDash;
+        case 0x0085:  // NEXT LINE is a Cc but also White_Space
+        case 0x200B:  // ZERO WIDTH SPACE separates words in Thai, Khmer, Burmese text
+            return Fold::kSpace;
+        default:
+            break;
+    }
+    switch (prop->category) {
+        case UTF8PROC_CATEGORY_ZS:
+        case UTF8PROC_CATEGORY_ZL:
+        case UTF8PROC_CATEGORY_ZP:
+            return Fold::kSpace;
+        case UTF8PROC_CATEGORY_PD:
+            return Fold::kDash;
+        // Controls, and format characters: soft hyphen, ZWNJ/ZWJ, BOM, word joiner, bidi
+        // marks. They are invisible, so a keyword must match across them.
+        case UTF8PROC_CATEGORY_CC:
+        case UTF8PROC_CATEGORY_CF:
+            return Fold::kDrop;
+        default:
+            return Fold::kKeep;
+    }
+}
+
+bool is_mark(const utf8proc_property_t* prop) {
+    return prop->category == UTF8PROC_CATEGORY_MN || prop->category == UTF8PROC_CATEGORY_MC ||
+           prop->category == UTF8PROC_CATEGORY_ME;
+}
+
+// Marks removed by diacritic folding. Not every Mn: Devanagari vowel signs, viramas or the
+// Japanese voicing marks spell different words, so only the generic combining-diacritic blocks
+// (Latin, Greek, Cyrillic accents), Hebrew points and Arabic harakat are stripped. Arabic text
+// is mostly written without harakat, so stripping them is what lets a keyword match.
+bool is_foldable_mark(char32_t cp) {
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+           (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0x0591 && cp <= 0x05BD) || cp == 0x05BF ||
+           cp == 0x05C1 || cp == 0x05C2 || cp == 0x05C4 || cp == 0x05C5 || cp == 0x05C7 ||
+           (cp >= 0x0610 && cp <= 0x061A) || (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 ||
+           (cp >= 0x06D6 && cp <= 0x06DC) || (cp >= 0x06DF && cp <= 0x06E4) || cp == 0x06E7 ||
+           cp == 0x06E8 || (cp >= 0x06EA && cp <= 0x06ED);
+}
+
+// Latin letters whose diacritic is part of the glyph and so has no Unicode decomposition
+// ("Łódź", "Ørsted", "Diyarbakır"), plus the Arabic tatweel, a justification stretch that is
+// as meaningless to a keyword as an accent. Returns 0 when `cp` is not one of them, the
+// replacement otherwise (kDropped for tatweel).
+constexpr char32_t kDropped = 0xFFFFFFFF;
+
+char32_t fold_undecomposable(char32_t cp) {
+    if (cp < 0xD8 || cp > 0x0640) {
+        return 0;
+    }
+    switch (cp) {
+        case 0x00D8: return 'O';
+        case 0x00F8: return 'o';
+        case 0x0110: return 'D';
+        case 0x0111: return 'd';
+        case 0x0126: return 'H';
+        case 0x0127: return 'h';
+        case 0x0131: return 'i';
+        case 0x0141: return 'L';
+        case 0x0142: return 'l';
+        case 0x0166: return 'T';
+        case 0x0167: return 't';
+        case 0x0180: return 'b';
+        case 0x01B5: return 'Z';
+        case 0x01B6: return 'z';
+        case 0x0197: return 'I';
+        case 0x0243: return 'B';
+        case 0x0268: return 'i';
+        case 0x0640: return kDropped;
+        default: return 0;
+    }
+}
+
+// Long runs of combining marks (Zalgo text) are split into several segments so that the
+// utf8proc work buffer below stays on the stack.
+constexpr std::size_t kMaxSegmentCodePoints = 32;
+// U+FDFA, the longest NFKC expansion, is 18 code points; case folding adds at most 3 per.
+constexpr std::size_t kWorkCodePoints = kMaxSegmentCodePoints * 18 + 64;
+
+bool is_hangul_vt_jamo(char32_t cp) {
+    // Conjoining vowel and trailing jamo compose with the preceding leading jamo even though
+    // they are starters, so they belong to its segment.
+    return (cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2);
+}
+
+// Output writer. Keeps the text and map in presized buffers indexed by `size_` so the fast path
+// does plain stores; `WithMap` false compiles the map away for normalize_string.
+template <bool WithMap>
+class Writer {
+public:
+    Writer(std::string& text, std::vector<std::uint32_t>& map, std::size_t input_size)
+        : text_(text), map_(map) {
+        grow(input_size + input_size / 8 + 16);
+    }
+
+    void ensure(std::size_t extra) {
+        if (size_ + extra + 1 > text_.size()) {
+            grow((size_ + extra + 1) * 2);
+        }
+    }
+
+    // Starts or continues a whitespace run. The one space it becomes maps to the end of the
+    // last character that produced output (the start of the run, counting dropped invisible
+    // characters as part of it), so that a match ending at the space maps to an original span
+    // without the whitespace after it.
+    void space() { pending_space_ = true; }
+
+    // Emits one byte produced by the character at original offset `src`. The caller has
+    // reserved room (ensure) for this byte plus a possible pending space.
+    void put(unsigned char c, std::uint32_t src) {
+        if (pending_space_) {
+            pending_space_ = false;
+            if (size_ > 0) {
+                store(' ', last_end_);
+            }
+        }
+        store(c, src);
+    }
+
+    // Marks the end in the original of the last character that produced output.
+    void set_last_end(std::uint32_t end) { last_end_ = end; }
+    bool pending_space() const { return pending_space_; }
+
+    void finish(std::uint32_t original_size) {
+        text_.resize(size_);
+        if constexpr (WithMap) {
+            map_.resize(size_ + 1);
+            map_[size_] = original_size;
+        }
+    }
+
+private:
+    void grow(std::size_t n) {
+        text_.resize(n);
+        if constexpr (WithMap) {
+            map_.resize(n + 1);
+        }
+    }
+
+    void store(unsigned char c, std::uint32_t src) {
+        // A space emitted in the middle of a segment (a compatibility decomposition such as
+        // U+00A8 -> " \u0308") must not map before the bytes already emitted for it.
+        if (last_end_ < src) {
+            last_end_ = src;
+        }
+        text_[size_] = static_cast<char>(c);
+        if constexpr (WithMap) {
+            map_[size_] = src;
+        }
+        ++size_;
+    }
+
+    std::string& text_;
+    std::vector<std::uint32_t>& map_;
+    std::size_t size_ = 0;
+    std::uint32_t last_end_ = 0;
+    bool pending_space_ = false;
+};
+
+template <bool WithMap>
+class Normalizer {
+public:
+    Normalizer(std::string_view in, const NormalizeOptions& options, std::string& text,
+               std::vector<std::uint32_t>& map)
+        : in_(in),
+          p_(reinterpret_cast<const unsigned char*>(in.data())),
+          options_(options),
+          ascii_(options.fold_case ? kAscii.folded.data() : kAscii.plain.data()),
+          out_(text, map, in.size()) {}
+
+    void run() {
+        const std::size_t n = in_.size();
+        std::size_t i = 0;
+        while (i < n) {
+            const unsigned char c = p_[i];
+            if (c < 0x80) {
+                const unsigned char v = ascii_[c];
+                if (v > kAsciiSpace) {
+                    // A following non-ASCII byte may be a combining mark on this character.
+                    if (i + 1 < n && p_[i + 1] >= 0x80) {
+                        i = segment(i);
+                        continue;
+                    }
+                    out_.ensure(2);
+                    out_.put(v, static_cast<std::uint32_t>(i));
+                    ++i;
+                    out_.set_last_end(static_cast<std::uint32_t>(i));
+                } else {
+                    if (v == kAsciiSpace) {
+                        out_.space();
+                    }
+                    ++i;
+                }
+                continue;
+            }
+            i = segment(i);
+        }
+        out_.finish(static_cast<std::uint32_t>(n));
+    }
+
+private:
+    // Processes the segment starting at `start`; returns the offset after it.
+    std::size_t segment(std::size_t start) {
+        const std::size_t n = in_.size();
+        char32_t cp = 0;
+        std::size_t bad = 1;
+        std::size_t len = detail::decode(p_ + start, n - start, cp, &bad);
+        const auto src = static_cast<std::uint32_t>(start);
+        if (len == 0) {
+            // Input is meant to be sanitized; if it is not, still never read past a bad byte.
+            emit_code_point(detail::kReplacement, src);
+            out_.set_last_end(static_cast<std::uint32_t>(start + bad));
+            return start + bad;
+        }
+        const utf8proc_property_t* prop = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+        const Fold fold = classify(cp, prop);
+        if (fold != Fold::kKeep) {
+            apply_fold(fold, src, static_cast<std::uint32_t>(start + len));
+            return start + len;
+        }
+        // Gather the combining marks that follow the starter.
+        std::size_t end = start + len;
+        std::size_t count = 1;
+        const bool starter_is_hangul_l = cp >= 0x1100 && cp <= 0x1112;
+        while (end < n && p_[end] >= 0x80 && count < kMaxSegmentCodePoints) {
+            char32_t next = 0;
+            const std::size_t next_len = detail::decode(p_ + end, n - end, next);
+            if (next_len == 0) {
+                break;
+            }
+            const utf8proc_property_t* next_prop =
+                utf8proc_get_property(static_cast<utf8proc_int32_t>(next));
+            if (!is_mark(next_prop) && !(starter_is_hangul_l && is_hangul_vt_jamo(next))) {
+                break;
+            }
+            end += next_len;
+            ++count;
+        }
+        const auto end32 = static_cast<std::uint32_t>(end);
+        if (count == 1 && cp < 0x80) {
+            out_.ensure(2);
+            put_ascii(static_cast<unsigned char>(cp), src);
+            out_.set_last_end(end32);
+            return end;
+        }
+        if (count == 1 && is_stable(cp, prop)) {
+            // Already in folded NFKC form on its own (most CJK, Arabic, lowercase Cyrillic):
+            // copy the bytes.
+            out_.ensure(len + 1);
+            for (std::size_t k = start; k < end; ++k) {
+                out_.put(p_[k], src);
+            }
+            out_.set_last_end(end32);
+            return end;
+        }
+        fold_segment(start, end);
+        return end;
+    }
+
+    bool is_stable(char32_t cp, const utf8proc_property_t* prop) const {
+        if (prop->decomp_seqindex != UINT16_MAX) {
+            return false;
+        }
+        if (options_.fold_case && prop->casefold_seqindex != UINT16_MAX) {
+            return false;
+        }
+        if (options_.fold_diacritics && (is_foldable_mark(cp) || fold_undecomposable(cp) != 0)) {
+            return false;
+        }
+        return true;
+    }
+
+    // Runs NFKC (+ case folding, + mark stripping) over one segment with utf8proc.
+    void fold_segment(std::size_t start, std::size_t end) {
+        const auto src = static_cast<std::uint32_t>(start);
+        utf8proc_option_t opts = static_cast<utf8proc_option_t>(
+            UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE);
+        if (options_.fold_case) {
+            opts = static_cast<utf8proc_option_t>(opts | UTF8PROC_CASEFOLD);
+        }
+        std::array<utf8proc_int32_t, kWorkCodePoints> work;
+        utf8proc_ssize_t count =
+            utf8proc_decompose(p_ + start, static_cast<utf8proc_ssize_t>(end - start),
+                               work.data(), static_cast<utf8proc_ssize_t>(work.size()), opts);
+        if (count < 0 || static_cast<std::size_t>(count) > work.size()) {
+            // Cannot happen for a bounded segment of valid UTF-8; keep the bytes rather than
+            // lose text.
+            out_.ensure(end - start + 1);
+            for (std::size_t k = start; k < end; ++k) {
+                out_.put(p_[k], src);
+            }
+            out_.set_last_end(static_cast<std::uint32_t>(end));
+            return;
+        }
+        if (options_.fold_diacritics) {
+            utf8proc_ssize_t kept = 0;
+            for (utf8proc_ssize_t k = 0; k < count; ++k) {
+                const auto cp = static_cast<char32_t>(work[k]);
+                if (is_foldable_mark(cp)) {
+                    continue;
+                }
+                const char32_t repl = fold_undecomposable(cp);
+                if (repl == kDropped) {
+                    continue;
+                }
+                work[kept++] = static_cast<utf8proc_int32_t>(repl != 0 ? repl : cp);
+            }
+            count = kept;
+        }
+        // Recompose: what stays after stripping (Hangul jamo, kana + voicing mark, letters
+        // with marks we keep) goes back to NFC form, which with the compatibility
+        // decomposition above makes NFKC.
+        if (count > 0) {
+            count = utf8proc_normalize_utf32(
+                work.data(), count,
+                static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+        }
+        bool after_space = false;
+        for (utf8proc_ssize_t k = 0; k < count; ++k) {
+            const auto cp = static_cast<char32_t>(work[k]);
+            if (cp < 0x80) {
+                const unsigned char v = ascii_[cp];
+                after_space = v == kAsciiSpace;
+                out_.ensure(2);
+                put_ascii(static_cast<unsigned char>(cp), src);
+                continue;
+            }
+            const utf8proc_property_t* prop =
+                utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+            // Spacing accents decompose to a space plus a combining mark (U+00A8 -> " \u0308");
+            // the mark has nothing left to sit on.
+            if (after_space && is_mark(prop)) {
+                continue;
+            }
+            const Fold fold = classify(cp, prop);
+            after_space = fold == Fold::kSpace;
+            if (fold != Fold::kKeep) {
+                apply_fold(fold, src, 0);
+                continue;
+            }
+            emit_code_point(cp, src);
+        }
+        if (!out_.pending_space()) {
+            out_.set_last_end(static_cast<std::uint32_t>(end));
+        }
+    }
+
+    void put_ascii(unsigned char c, std::uint32_t src) {
+        const unsigned char v = ascii_[c];
+        if (v == kAsciiSpace) {
+            out_.space();
+        } else if (v != kAsciiDrop) {
+            out_.put(v, src);
+        }
+    }
+
+    void emit_code_point(char32_t cp, std::uint32_t src) {
+        char buf[4];
+        const std::size_t len = detail::encode(cp, buf);
+        out_.ensure(len + 1);
+        for (std::size_t k = 0; k < len; ++k) {
+            out_.put(static_cast<unsigned char>(buf[k]), src);
+        }
+    }
+
+    // `end` (when not 0) is the original offset after the character, for last_end.
+    void apply_fold(Fold fold, std::uint32_t src, std::uint32_t end) {
+        switch (fold) {
+            case Fold::kSpace:
+                out_.space();
+                return;
+            case Fold::kDrop:
+            case Fold::kKeep:
+                return;
+            case Fold::kDash:
+                out_.ensure(2);
+                out_.put('-', src);
+                break;
+            case Fold::kApostrophe:
+                out_.ensure(2);
+                out_.put('\'', src);
+                break;
+            case Fold::kQuote:
+                out_.ensure(2);
+                out_.put('"', src);
+                break;
+        }
+        if (end != 0) {
+            out_.set_last_end(end);
+        }
+    }
+
+    std::string_view in_;
+    const unsigned char* p_;
+    const NormalizeOptions& options_;
+    const unsigned char* ascii_;
+    Writer<WithMap> out_;
+};
+
+}  // namespace
+
+NormalizedText normalize(std::string_view utf8, const NormalizeOptions& options) {
+    NormalizedText result;
+    Normalizer<true> normalizer(utf8, options, result.text, result.to_original);
+    normalizer.run();
+    return result;
+}
+
+std::string normalize_string(std::string_view utf8, const NormalizeOptions& options) {
+    std::string text;
+    std::vector<std::uint32_t> unused;
+    Normalizer<false> normalizer(utf8, options, text, unused);
+    normalizer.run();
+    return text;
+}
+
+std::size_t original_match_end(const NormalizedText& normalized, std::string_view original,
+                               std::size_t e) {
+    if (e == 0) {
+        return normalized.to_original[0];
+    }
+    const std::vector<std::uint32_t>& map = normalized.to_original;
+    const std::string& text = normalized.text;
+    // Never step back into the character that produced the last matched byte.
+    const std::size_t floor = map[e - 1];
+    // A match that ends inside the expansion of one character ("f" of U+FB01 "ﬁ", "wait." of
+    // "wait…") still covers that whole character: move on to the first byte of another one.
+    if (text[e - 1] != ' ') {
+        while (e < text.size() && map[e] == floor) {
+            ++e;
+        }
+    }
+    std::size_t end = map[e];
+    while (end > floor + 1) {
+        const std::size_t start = detail::previous_start(original, end);
+        if (start <= floor) {
+            break;
+        }
+        const auto c = static_cast<unsigned char>(original[start]);
+        bool invisible = false;
+        if (c < 0x80) {
+            const unsigned char v = kAscii.plain[c];
+            invisible = v == kAsciiSpace || v == kAsciiDrop;
+        } else {
+            char32_t cp = 0;
+            const auto* p = reinterpret_cast<const unsigned char*>(original.data()) + start;
+            if (detail::decode(p, end - start, cp) != end - start) {
+                break;
+            }
+            const Fold fold =
+                classify(cp, utf8proc_get_property(static_cast<utf8proc_int32_t>(cp)));
+            invisible = fold == Fold::kSpace || fold == Fold::kDrop;
+        }
+        if (!invisible) {
+            break;
+        }
+        end = start;
+    }
+    return end;
+}
+
+}  // namespace ww::text
