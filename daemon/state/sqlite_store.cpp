@@ -1,0 +1,239 @@
+#include <array>
+#include <system_error>
+
+#include "state/sqlite.hpp"
+#include "wirewatch/state/store.hpp"
+
+namespace ww::state {
+
+namespace {
+
+// Each entry migrates the schema from version i to i+1; PRAGMA user_version holds the
+// current version. Append only: never edit a migration that has shipped.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+    CREATE TABLE sources (
+        source_id TEXT PRIMARY KEY,
+        first_poll_at INTEGER NOT NULL,
+        last_poll_at INTEGER NOT NULL
+    );
+    CREATE TABLE seen (
+        source_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        seen_at INTEGER NOT NULL,
+        PRIMARY KEY (source_id, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX seen_by_age ON seen (seen_at);
+    CREATE TABLE alerts (
+        alert_id TEXT PRIMARY KEY,
+        subscriber_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        alert_id TEXT NOT NULL REFERENCES alerts (alert_id),
+        channel_id TEXT NOT NULL,
+        state INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        last_error TEXT NOT NULL DEFAULT '',
+        UNIQUE (alert_id, channel_id)
+    );
+    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    )sql",
+};
+
+std::int64_t to_ms(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+TimePoint from_ms(std::int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
+
+constexpr const char* kOutboxColumns =
+    "id, alert_id, channel_id, payload, attempts, state, outbox.created_at, next_attempt_at, "
+    "last_error";
+
+OutboxItem read_outbox_row(const Statement& s) {
+    OutboxItem item;
+    item.id = s.column_int(0);
+    item.alert_id = s.column_text(1);
+    item.channel_id = s.column_text(2);
+    item.payload = s.column_text(3);
+    item.attempts = static_cast<int>(s.column_int(4));
+    item.state = static_cast<DeliveryState>(s.column_int(5));
+    item.created_at = from_ms(s.column_int(6));
+    item.next_attempt_at = from_ms(s.column_int(7));
+    item.last_error = s.column_text(8);
+    return item;
+}
+
+class SqliteStore final : public Store {
+public:
+    explicit SqliteStore(const std::filesystem::path& file) : db_(file) {
+        // WAL: readers don't block the writer; synchronous=NORMAL is durable across process
+        // crashes (only a power loss can drop the last transactions), which is the failure
+        // the outbox has to survive.
+        db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        migrate();
+    }
+
+    bool has_seen(const std::string& source_id, const std::string& item_id) override {
+        Statement s(db_.handle(), "SELECT 1 FROM seen WHERE source_id = ? AND item_id = ?");
+        s.bind(1, source_id).bind(2, item_id);
+        return s.step();
+    }
+
+    bool source_polled_before(const std::string& source_id) override {
+        Statement s(db_.handle(), "SELECT 1 FROM sources WHERE source_id = ?");
+        s.bind(1, source_id);
+        return s.step();
+    }
+
+    int record(const std::string& source_id, const std::vector<std::string>& item_ids,
+               const std::vector<NewAlert>& alerts, TimePoint now) override {
+        const std::int64_t now_ms = to_ms(now);
+        Transaction tx(db_);
+        Statement source(db_.handle(),
+                         "INSERT INTO sources (source_id, first_poll_at, last_poll_at) "
+                         "VALUES (?1, ?2, ?2) ON CONFLICT (source_id) DO UPDATE SET "
+                         "last_poll_at = excluded.last_poll_at");
+        source.bind(1, source_id).bind(2, now_ms).run();
+
+        Statement seen(db_.handle(),
+                       "INSERT OR IGNORE INTO seen (source_id, item_id, seen_at) VALUES (?, ?, ?)");
+        for (const auto& item_id : item_ids) {
+            seen.bind(1, source_id).bind(2, item_id).bind(3, now_ms).run();
+        }
+
+        Statement alert(db_.handle(),
+                        "INSERT OR IGNORE INTO alerts (alert_id, subscriber_id, created_at, "
+                        "payload) VALUES (?, ?, ?, ?)");
+        Statement outbox(db_.handle(),
+                         "INSERT OR IGNORE INTO outbox (alert_id, channel_id, created_at, "
+                         "next_attempt_at) VALUES (?1, ?2, ?3, ?3)");
+        int added = 0;
+        for (const auto& a : alerts) {
+            alert.bind(1, a.alert_id).bind(2, a.subscriber_id).bind(3, now_ms).bind(4, a.payload);
+            alert.run();
+            if (db_.changes() == 0) {
+                continue;  // this story already alerted this subscriber
+            }
+            ++added;
+            for (const auto& channel : a.channels) {
+                outbox.bind(1, a.alert_id).bind(2, channel).bind(3, now_ms).run();
+            }
+        }
+        tx.commit();
+        return added;
+    }
+
+    std::vector<OutboxItem> due(TimePoint now, int limit) override {
+        Statement s(db_.handle(),
+                    std::string("SELECT ") + kOutboxColumns +
+                        " FROM outbox JOIN alerts USING (alert_id) WHERE state = 0 AND "
+                        "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
+        s.bind(1, to_ms(now)).bind(2, static_cast<std::int64_t>(limit));
+        std::vector<OutboxItem> items;
+        while (s.step()) {
+            items.push_back(read_outbox_row(s));
+        }
+        return items;
+    }
+
+    std::vector<OutboxItem> list(std::optional<DeliveryState> state, int limit) override {
+        std::string sql = std::string("SELECT ") + kOutboxColumns +
+                          " FROM outbox JOIN alerts USING (alert_id)";
+        if (state) {
+            sql += " WHERE state = ?1";
+        }
+        sql += " ORDER BY id LIMIT ?2";
+        Statement s(db_.handle(), sql);
+        if (state) {
+            s.bind(1, static_cast<std::int64_t>(*state));
+        }
+        s.bind(2, static_cast<std::int64_t>(limit));
+        std::vector<OutboxItem> items;
+        while (s.step()) {
+            items.push_back(read_outbox_row(s));
+        }
+        return items;
+    }
+
+    void mark_delivered(std::int64_t id, TimePoint now) override {
+        Statement s(db_.handle(),
+                    "UPDATE outbox SET state = 1, attempts = attempts + 1, delivered_at = ? "
+                    "WHERE id = ?");
+        s.bind(1, to_ms(now)).bind(2, id).run();
+    }
+
+    void mark_retry(std::int64_t id, TimePoint next_attempt, const std::string& error) override {
+        Statement s(db_.handle(),
+                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, "
+                    "last_error = ? WHERE id = ?");
+        s.bind(1, to_ms(next_attempt)).bind(2, error).bind(3, id).run();
+    }
+
+    void mark_dead(std::int64_t id, const std::string& error) override {
+        Statement s(db_.handle(),
+                    "UPDATE outbox SET state = 2, attempts = attempts + 1, last_error = ? "
+                    "WHERE id = ?");
+        s.bind(1, error).bind(2, id).run();
+    }
+
+    std::int64_t pending_count() override {
+        Statement s(db_.handle(), "SELECT count(*) FROM outbox WHERE state = 0");
+        s.step();
+        return s.column_int(0);
+    }
+
+    std::optional<TimePoint> next_due() override {
+        Statement s(db_.handle(), "SELECT min(next_attempt_at) FROM outbox WHERE state = 0");
+        if (!s.step() || s.column_is_null(0)) {
+            return std::nullopt;
+        }
+        return from_ms(s.column_int(0));
+    }
+
+    int prune_seen(TimePoint cutoff) override {
+        Statement s(db_.handle(), "DELETE FROM seen WHERE seen_at < ?");
+        s.bind(1, to_ms(cutoff)).run();
+        return static_cast<int>(db_.changes());
+    }
+
+private:
+    void migrate() {
+        Statement version_query(db_.handle(), "PRAGMA user_version");
+        version_query.step();
+        auto version = static_cast<std::size_t>(version_query.column_int(0));
+        version_query.reset();
+        if (version > kMigrations.size()) {
+            throw StoreError("state.db has schema version " + std::to_string(version) +
+                             ", newer than this wirewatchd knows (" +
+                             std::to_string(kMigrations.size()) + "); refusing to downgrade it");
+        }
+        for (; version < kMigrations.size(); ++version) {
+            Transaction tx(db_);
+            db_.exec(kMigrations[version]);
+            db_.exec("PRAGMA user_version = " + std::to_string(version + 1));
+            tx.commit();
+        }
+    }
+
+    Database db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> Store::open(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        throw StoreError("cannot create state dir " + dir.string() + ": " + ec.message());
+    }
+    return std::make_unique<SqliteStore>(dir / "state.db");
+}
+
+}  // namespace ww::state

@@ -1,0 +1,77 @@
+#pragma once
+// Sources produce documents on a schedule. A Source is built by make_source() from its config
+// plus a SourceContext (the loop, the clock, where documents go) — no globals.
+//
+// Sources live on the event-loop thread: every method is called there and every callback
+// (emit, done) is invoked there.
+
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "wirewatch/clock.hpp"
+#include "wirewatch/config/config.hpp"
+#include "wirewatch/diagnostics.hpp"
+#include "wirewatch/document.hpp"
+
+namespace ww::sources {
+
+// What one poll hands to the pipeline.
+struct Batch {
+    std::string source_id;
+    std::vector<Document> documents;
+    // On a source's very first poll, false means "record what exists, alert on nothing".
+    bool alert_on_first_poll = false;
+};
+
+struct SourceContext {
+    boost::asio::io_context& io;
+    const Clock& clock;
+    config::FetchConfig fetch;
+    // Matches, routes and commits a batch to the state store; returns once it is durable, so a
+    // source may then forget its input (e.g. move a spool file to done/).
+    std::function<void(Batch&)> emit;
+};
+
+class Source {
+public:
+    Source(config::SourceConfig config, SourceContext& context);
+    virtual ~Source() = default;
+    Source(const Source&) = delete;
+    Source& operator=(const Source&) = delete;
+
+    const std::string& id() const { return config_.id; }
+    const config::SourceConfig& config() const { return config_; }
+
+    // Polls soon, then every `interval` with jitter, until stop().
+    void start();
+    void stop();
+
+    // Polls once now; `done` runs on the loop when this poll has emitted all it found.
+    virtual void poll(std::function<void()> done) = 0;
+
+protected:
+    config::SourceConfig config_;
+    SourceContext& context_;
+
+private:
+    void schedule(std::chrono::milliseconds delay);
+    std::chrono::milliseconds next_delay();
+
+    boost::asio::steady_timer timer_;
+    std::minstd_rand random_;
+    bool running_ = false;
+    bool polling_ = false;
+};
+
+// The source registry: one place mapping `type` to a factory. Returns nullptr with an error in
+// `diags` (located at the source) when the type or URL scheme is not supported.
+std::unique_ptr<Source> make_source(const config::SourceConfig& config, SourceContext& context,
+                                    Diagnostics& diags);
+
+}  // namespace ww::sources

@@ -1,0 +1,80 @@
+#pragma once
+// The daemon's durable state in SQLite (WAL): which items each source has seen, per-source
+// poll state, and the alert outbox. Writes that belong together (marking items seen and
+// queueing their alerts) happen in one transaction, so a crash loses neither.
+//
+// Not thread-safe: owned and used by the event-loop thread. Methods throw StoreError when
+// SQLite fails (disk full, corrupt file); callers at the edge of the part log and carry on.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ww::state {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// An alert ready to be queued: one row in `alerts`, one outbox row per channel.
+struct NewAlert {
+    std::string alert_id;  // stable: the same story for the same subscriber gives the same id
+    std::string subscriber_id;
+    std::string payload;  // JSON, the alert as every channel renders it
+    std::vector<std::string> channels;
+};
+
+enum class DeliveryState { Pending, Delivered, Dead };
+
+struct OutboxItem {
+    std::int64_t id = 0;
+    std::string alert_id;
+    std::string channel_id;
+    std::string payload;
+    int attempts = 0;
+    DeliveryState state = DeliveryState::Pending;
+    TimePoint created_at;
+    TimePoint next_attempt_at;
+    std::string last_error;
+};
+
+class Store {
+public:
+    // Opens (creating if needed) `dir`/state.db and migrates it to the current schema.
+    static std::unique_ptr<Store> open(const std::filesystem::path& dir);
+    virtual ~Store() = default;
+
+    virtual bool has_seen(const std::string& source_id, const std::string& item_id) = 0;
+    // False until the first record() for this source: its first poll only records what exists.
+    virtual bool source_polled_before(const std::string& source_id) = 0;
+
+    // One transaction: marks `item_ids` seen for the source, the source as polled, and queues
+    // `alerts` (an alert id already queued before is skipped, so a story alerts once per
+    // subscriber). Returns how many alerts were new.
+    virtual int record(const std::string& source_id, const std::vector<std::string>& item_ids,
+                       const std::vector<NewAlert>& alerts, TimePoint now) = 0;
+
+    // Pending outbox rows whose next attempt is due, oldest first.
+    virtual std::vector<OutboxItem> due(TimePoint now, int limit) = 0;
+    virtual std::vector<OutboxItem> list(std::optional<DeliveryState> state, int limit) = 0;
+    virtual void mark_delivered(std::int64_t id, TimePoint now) = 0;
+    virtual void mark_retry(std::int64_t id, TimePoint next_attempt,
+                            const std::string& error) = 0;
+    virtual void mark_dead(std::int64_t id, const std::string& error) = 0;
+    virtual std::int64_t pending_count() = 0;
+    // When the earliest pending row becomes due, if any.
+    virtual std::optional<TimePoint> next_due() = 0;
+
+    // Forgets seen items older than `cutoff` (retention).
+    virtual int prune_seen(TimePoint cutoff) = 0;
+};
+
+}  // namespace ww::state
