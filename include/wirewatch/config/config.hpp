@@ -22,6 +22,9 @@ struct SecretRef {
     std::string value;
     std::string env;
     std::filesystem::path file;
+    // The file name as written when it was relative (`file` is then made absolute against the
+    // config file's folder): looked up in $CREDENTIALS_DIRECTORY before `file`.
+    std::string credential;
     bool empty() const { return value.empty() && env.empty() && file.empty(); }
 };
 
