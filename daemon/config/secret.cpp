@@ -16,6 +16,12 @@ namespace {
 // Never put the contents into `error`: only the file name and the OS reason.
 std::optional<std::string> read_secret_file(const std::filesystem::path& path,
                                             std::string& error) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        // Opening a directory succeeds on Linux and reads as empty: that is never a secret.
+        error = "cannot read secret file '" + path.string() + "': it is a directory";
+        return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error = "cannot read secret file '" + path.string() + "': " + std::strerror(errno);
