@@ -8,6 +8,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <array>
 #include <cstring>
 #include <limits>
@@ -144,6 +148,8 @@ char32_t fold_undecomposable(char32_t cp) {
 // Long runs of combining marks (Zalgo text) are split into several segments so that the
 // utf8proc work buffer below stays on the stack.
 constexpr std::size_t kMaxSegmentCodePoints = 32;
+// How many invisible characters may sit between a base and its mark and still be looked past.
+constexpr std::size_t kMaxInvisibleRun = 8;
 // U+FDFA, the longest NFKC expansion, is 18 code points; case folding adds at most 3 per.
 constexpr std::size_t kWorkCodePoints = kMaxSegmentCodePoints * 18 + 64;
 
@@ -153,8 +159,12 @@ bool is_hangul_vt_jamo(char32_t cp) {
     return (cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2);
 }
 
-// Output writer. Keeps the text and map in presized buffers indexed by `size_` so the fast path
-// does plain stores; `WithMap` false compiles the map away for normalize_string.
+// Output writer. Keeps the text and map in presized buffers written through raw pointers, so
+// the fast path does plain stores; `WithMap` false compiles the map away for normalize_string.
+//
+// Spaces are emitted eagerly: the first whitespace after output appends one ' ', further
+// whitespace sees that the text already ends in ' ' and adds nothing, and finish() drops a
+// trailing one. That lets the block path copy "word word" runs with their single spaces as is.
 template <bool WithMap>
 class Writer {
 public:
@@ -163,35 +173,50 @@ public:
         grow(input_size + input_size / 8 + 16);
     }
 
+    // Room for `extra` more bytes.
     void ensure(std::size_t extra) {
-        if (size_ + extra + 1 > text_.size()) {
-            grow((size_ + extra + 1) * 2);
+        if (size_ + extra > capacity_) {
+            grow((size_ + extra) * 2);
         }
     }
 
-    // Starts or continues a whitespace run. The one space it becomes maps to the end of the
-    // last character that produced output (the start of the run, counting dropped invisible
-    // characters as part of it), so that a match ending at the space maps to an original span
-    // without the whitespace after it.
-    void space() { pending_space_ = true; }
+    std::size_t room() const { return capacity_ - size_; }
 
-    // Emits one byte produced by the character at original offset `src`. The caller has
-    // reserved room (ensure) for this byte plus a possible pending space.
+    // A whitespace character. The space it may become maps to the end of the last character
+    // that produced output: the start of the whitespace run, counting dropped invisible
+    // characters as part of it, so that a match ending at the space maps to an original span
+    // without the whitespace after it. Needs room for one byte.
+    void space() {
+        if (size_ > 0 && text_ptr_[size_ - 1] != ' ') {
+            store(' ', last_end_);
+        }
+    }
+
+    // One byte produced by the character at original offset `src`. Needs room for it.
     void put(unsigned char c, std::uint32_t src) {
-        if (pending_space_) {
-            pending_space_ = false;
-            if (size_ > 0) {
-                store(' ', last_end_);
-            }
+        // A space emitted in the middle of a segment (a compatibility decomposition such as
+        // U+00A8 -> " \u0308") must not map before the bytes already emitted for it.
+        if (last_end_ < src) {
+            last_end_ = src;
         }
         store(c, src);
     }
 
     // Marks the end in the original of the last character that produced output.
     void set_last_end(std::uint32_t end) { last_end_ = end; }
-    bool pending_space() const { return pending_space_; }
+    std::uint32_t last_end() const { return last_end_; }
+    bool ends_in_space() const { return size_ > 0 && text_ptr_[size_ - 1] == ' '; }
+    std::size_t size() const { return size_; }
+
+    // Raw access for the block copy; the caller checked room() and advances with commit().
+    char* text_at_end() { return text_ptr_ + size_; }
+    std::uint32_t* map_at_end() { return map_ptr_ + size_; }
+    void commit(std::size_t bytes) { size_ += bytes; }
 
     void finish(std::uint32_t original_size) {
+        if (ends_in_space()) {
+            --size_;
+        }
         text_.resize(size_);
         if constexpr (WithMap) {
             map_.resize(size_ + 1);
@@ -202,30 +227,37 @@ public:
 private:
     void grow(std::size_t n) {
         text_.resize(n);
+        text_ptr_ = text_.data();
         if constexpr (WithMap) {
-            map_.resize(n + 1);
+            map_.resize(n);
+            map_ptr_ = map_.data();
         }
+        capacity_ = n;
     }
 
     void store(unsigned char c, std::uint32_t src) {
-        // A space emitted in the middle of a segment (a compatibility decomposition such as
-        // U+00A8 -> " \u0308") must not map before the bytes already emitted for it.
-        if (last_end_ < src) {
-            last_end_ = src;
-        }
-        text_[size_] = static_cast<char>(c);
+        text_ptr_[size_] = static_cast<char>(c);
         if constexpr (WithMap) {
-            map_[size_] = src;
+            map_ptr_[size_] = src;
         }
         ++size_;
     }
 
     std::string& text_;
     std::vector<std::uint32_t>& map_;
+    char* text_ptr_ = nullptr;
+    std::uint32_t* map_ptr_ = nullptr;
     std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
     std::uint32_t last_end_ = 0;
-    bool pending_space_ = false;
 };
+
+#if defined(__SSE2__)
+constexpr bool kHaveBlocks = true;
+#else
+constexpr bool kHaveBlocks = false;
+#endif
+constexpr std::size_t kBlock = 16;
 
 template <bool WithMap>
 class Normalizer {
@@ -243,32 +275,115 @@ public:
         std::size_t i = 0;
         while (i < n) {
             const unsigned char c = p_[i];
-            if (c < 0x80) {
-                const unsigned char v = ascii_[c];
-                if (v > kAsciiSpace) {
-                    // A following non-ASCII byte may be a combining mark on this character.
-                    if (i + 1 < n && p_[i + 1] >= 0x80) {
-                        i = segment(i);
-                        continue;
-                    }
-                    out_.ensure(2);
-                    out_.put(v, static_cast<std::uint32_t>(i));
-                    ++i;
-                    out_.set_last_end(static_cast<std::uint32_t>(i));
-                } else {
-                    if (v == kAsciiSpace) {
-                        out_.space();
-                    }
-                    ++i;
-                }
+            if (c >= 0x80) {
+                i = segment(i);
                 continue;
             }
-            i = segment(i);
+            if constexpr (kHaveBlocks) {
+                if (i + kBlock < n) {
+                    const std::size_t copied = copy_block(i);
+                    if (copied > 0) {
+                        i += copied;
+                        continue;
+                    }
+                }
+            }
+            const unsigned char v = ascii_[c];
+            if (v > kAsciiSpace) {
+                // A following non-ASCII byte may be a combining mark on this character.
+                if (i + 1 < n && may_take_marks(p_[i + 1])) {
+                    i = segment(i);
+                    continue;
+                }
+                out_.ensure(1);
+                out_.put(v, static_cast<std::uint32_t>(i));
+                ++i;
+                out_.set_last_end(static_cast<std::uint32_t>(i));
+            } else {
+                if (v == kAsciiSpace) {
+                    out_.ensure(1);
+                    out_.space();
+                }
+                ++i;
+            }
         }
         out_.finish(static_cast<std::uint32_t>(n));
     }
 
 private:
+    // Whether the ASCII character before byte `next` may have combining marks to gather: a
+    // mark would start with a non-ASCII byte, and dropped controls are looked past.
+    bool may_take_marks(unsigned char next) const {
+        return next >= 0x80 || ascii_[next] == kAsciiDrop;
+    }
+
+    // Copies up to 16 bytes of plain ASCII (printable, single spaces) at `i` in one go, case
+    // folded, and returns how many; 0 leaves the byte at `i` to the scalar path. Needs
+    // i + 16 < n, since it looks at the byte after the block.
+    std::size_t copy_block(std::size_t i) {
+#if defined(__SSE2__)
+        out_.ensure(kBlock);
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + i));
+        // Bytes the scalar path must see: non-ASCII (high bit; also negative, so < 0x20 in
+        // the signed compare), controls, DEL and the backtick (folded to an apostrophe).
+        const unsigned special = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) |
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))) |
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
+        std::size_t len = special == 0 ? kBlock : static_cast<std::size_t>(__builtin_ctz(special));
+        // The last byte copied may carry combining marks that follow it.
+        if (len > 0 && may_take_marks(p_[i + len])) {
+            --len;
+        }
+        unsigned spaces = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
+        spaces &= (1u << len) - 1;
+        // A second space in a row collapses: stop after the first and let the scalar path
+        // skip the rest of the run.
+        const unsigned doubled = spaces & (spaces >> 1);
+        if (doubled != 0) {
+            len = static_cast<std::size_t>(__builtin_ctz(doubled)) + 1;
+            spaces &= (1u << len) - 1;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        // A space first in the block is a copy of itself only if it directly follows output
+        // (not at the start, not after dropped characters or other whitespace).
+        if ((spaces & 1u) != 0 &&
+            (out_.size() == 0 || out_.ends_in_space() || out_.last_end() != i)) {
+            return 0;
+        }
+        __m128i folded = v;
+        if (options_.fold_case) {
+            const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                                                _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+            folded = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+        }
+        // Stores a whole block (room was ensured) and commits only `len` bytes.
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out_.text_at_end()), folded);
+        if constexpr (WithMap) {
+            // A copied byte, space included, maps to its own offset: for a single space that
+            // is also the start of its whitespace run.
+            auto* map = reinterpret_cast<__m128i*>(out_.map_at_end());
+            const __m128i base = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(i)),
+                                               _mm_setr_epi32(0, 1, 2, 3));
+            const __m128i four = _mm_set1_epi32(4);
+            _mm_storeu_si128(map, base);
+            _mm_storeu_si128(map + 1, _mm_add_epi32(base, four));
+            _mm_storeu_si128(map + 2, _mm_add_epi32(base, _mm_add_epi32(four, four)));
+            _mm_storeu_si128(map + 3, _mm_add_epi32(base, _mm_set1_epi32(12)));
+        }
+        out_.commit(len);
+        const bool ends_in_space = (spaces >> (len - 1)) & 1u;
+        out_.set_last_end(static_cast<std::uint32_t>(i + len - (ends_in_space ? 1 : 0)));
+        return len;
+#else
+        (void)i;
+        return 0;
+#endif
+    }
+
     // Processes the segment starting at `start`; returns the offset after it.
     std::size_t segment(std::size_t start) {
         const std::size_t n = in_.size();
@@ -288,27 +403,48 @@ private:
             apply_fold(fold, src, static_cast<std::uint32_t>(start + len));
             return start + len;
         }
-        // Gather the combining marks that follow the starter.
+        // Gather the combining marks that follow the starter. Invisible characters that are
+        // dropped anyway (soft hyphen, ZWJ, controls) do not separate a mark from its base:
+        // otherwise "a<ZWJ>\u0308" would leave a bare mark where "ä" is expected.
         std::size_t end = start + len;
         std::size_t count = 1;
+        bool has_invisible = false;
         const bool starter_is_hangul_l = cp >= 0x1100 && cp <= 0x1112;
-        while (end < n && p_[end] >= 0x80 && count < kMaxSegmentCodePoints) {
+        std::size_t scan = end;
+        std::size_t invisible_run = 0;
+        while (scan < n && count < kMaxSegmentCodePoints && invisible_run < kMaxInvisibleRun) {
+            if (p_[scan] < 0x80) {
+                if (ascii_[p_[scan]] != kAsciiDrop) {
+                    break;
+                }
+                ++scan;
+                ++invisible_run;
+                continue;
+            }
             char32_t next = 0;
-            const std::size_t next_len = detail::decode(p_ + end, n - end, next);
+            const std::size_t next_len = detail::decode(p_ + scan, n - scan, next);
             if (next_len == 0) {
                 break;
             }
             const utf8proc_property_t* next_prop =
                 utf8proc_get_property(static_cast<utf8proc_int32_t>(next));
-            if (!is_mark(next_prop) && !(starter_is_hangul_l && is_hangul_vt_jamo(next))) {
+            if (is_mark(next_prop) || (starter_is_hangul_l && is_hangul_vt_jamo(next))) {
+                has_invisible = has_invisible || scan != end;
+                scan += next_len;
+                end = scan;
+                invisible_run = 0;
+                ++count;
+                continue;
+            }
+            if (classify(next, next_prop) != Fold::kDrop) {
                 break;
             }
-            end += next_len;
-            ++count;
+            scan += next_len;
+            ++invisible_run;
         }
         const auto end32 = static_cast<std::uint32_t>(end);
         if (count == 1 && cp < 0x80) {
-            out_.ensure(2);
+            out_.ensure(1);
             put_ascii(static_cast<unsigned char>(cp), src);
             out_.set_last_end(end32);
             return end;
@@ -316,14 +452,14 @@ private:
         if (count == 1 && is_stable(cp, prop)) {
             // Already in folded NFKC form on its own (most CJK, Arabic, lowercase Cyrillic):
             // copy the bytes.
-            out_.ensure(len + 1);
+            out_.ensure(len);
             for (std::size_t k = start; k < end; ++k) {
                 out_.put(p_[k], src);
             }
             out_.set_last_end(end32);
             return end;
         }
-        fold_segment(start, end);
+        fold_segment(start, end, has_invisible);
         return end;
     }
 
@@ -341,8 +477,15 @@ private:
     }
 
     // Runs NFKC (+ case folding, + mark stripping) over one segment with utf8proc.
-    void fold_segment(std::size_t start, std::size_t end) {
+    void fold_segment(std::size_t start, std::size_t end, bool has_invisible) {
         const auto src = static_cast<std::uint32_t>(start);
+        const unsigned char* bytes = p_ + start;
+        std::size_t size = end - start;
+        std::array<unsigned char, kMaxSegmentCodePoints * 4> visible;
+        if (has_invisible) {
+            size = copy_visible(start, end, visible.data());
+            bytes = visible.data();
+        }
         utf8proc_option_t opts = static_cast<utf8proc_option_t>(
             UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE);
         if (options_.fold_case) {
@@ -350,14 +493,14 @@ private:
         }
         std::array<utf8proc_int32_t, kWorkCodePoints> work;
         utf8proc_ssize_t count =
-            utf8proc_decompose(p_ + start, static_cast<utf8proc_ssize_t>(end - start),
+            utf8proc_decompose(bytes, static_cast<utf8proc_ssize_t>(size),
                                work.data(), static_cast<utf8proc_ssize_t>(work.size()), opts);
         if (count < 0 || static_cast<std::size_t>(count) > work.size()) {
             // Cannot happen for a bounded segment of valid UTF-8; keep the bytes rather than
             // lose text.
-            out_.ensure(end - start + 1);
-            for (std::size_t k = start; k < end; ++k) {
-                out_.put(p_[k], src);
+            out_.ensure(size);
+            for (std::size_t k = 0; k < size; ++k) {
+                out_.put(bytes[k], src);
             }
             out_.set_last_end(static_cast<std::uint32_t>(end));
             return;
@@ -391,7 +534,7 @@ private:
             if (cp < 0x80) {
                 const unsigned char v = ascii_[cp];
                 after_space = v == kAsciiSpace;
-                out_.ensure(2);
+                out_.ensure(1);
                 put_ascii(static_cast<unsigned char>(cp), src);
                 continue;
             }
@@ -410,14 +553,40 @@ private:
             }
             emit_code_point(cp, src);
         }
-        if (!out_.pending_space()) {
+        if (!out_.ends_in_space()) {
             out_.set_last_end(static_cast<std::uint32_t>(end));
         }
+    }
+
+    // Copies the segment [start, end) without its dropped invisible characters and returns the
+    // size: at most kMaxSegmentCodePoints visible code points, so at most 4 bytes each.
+    std::size_t copy_visible(std::size_t start, std::size_t end, unsigned char* out) const {
+        std::size_t size = 0;
+        std::size_t k = start;
+        while (k < end) {
+            if (p_[k] < 0x80) {
+                if (ascii_[p_[k]] != kAsciiDrop) {
+                    out[size++] = p_[k];
+                }
+                ++k;
+                continue;
+            }
+            char32_t cp = 0;
+            const std::size_t len = detail::decode(p_ + k, end - k, cp);
+            if (classify(cp, utf8proc_get_property(static_cast<utf8proc_int32_t>(cp))) !=
+                Fold::kDrop) {
+                std::memcpy(out + size, p_ + k, len);
+                size += len;
+            }
+            k += len;
+        }
+        return size;
     }
 
     void put_ascii(unsigned char c, std::uint32_t src) {
         const unsigned char v = ascii_[c];
         if (v == kAsciiSpace) {
+            out_.ensure(1);
             out_.space();
         } else if (v != kAsciiDrop) {
             out_.put(v, src);
@@ -427,7 +596,7 @@ private:
     void emit_code_point(char32_t cp, std::uint32_t src) {
         char buf[4];
         const std::size_t len = detail::encode(cp, buf);
-        out_.ensure(len + 1);
+        out_.ensure(len);
         for (std::size_t k = 0; k < len; ++k) {
             out_.put(static_cast<unsigned char>(buf[k]), src);
         }
@@ -437,21 +606,22 @@ private:
     void apply_fold(Fold fold, std::uint32_t src, std::uint32_t end) {
         switch (fold) {
             case Fold::kSpace:
+                out_.ensure(1);
                 out_.space();
                 return;
             case Fold::kDrop:
             case Fold::kKeep:
                 return;
             case Fold::kDash:
-                out_.ensure(2);
+                out_.ensure(1);
                 out_.put('-', src);
                 break;
             case Fold::kApostrophe:
-                out_.ensure(2);
+                out_.ensure(1);
                 out_.put('\'', src);
                 break;
             case Fold::kQuote:
-                out_.ensure(2);
+                out_.ensure(1);
                 out_.put('"', src);
                 break;
         }

@@ -99,6 +99,11 @@ const FoldCase kDiacriticCases[] = {
     {"HangulSyllablesKept", "한국", "한국"},
     {"HangulJamoComposed", "\u1112\u1161\u11AB", "한"},
     {"OrphanMarkStripped", "\u0301abc", "abc"},
+    {"OrphanMarkKeptWhenNotFolding", "\u0301abc", "\u0301abc", true, false},
+    {"MarkAttachesAcrossZeroWidthJoiner", "a\u200D\u0308", "ä", true, false},
+    {"MarkAttachesAcrossControlChar", "a\x01\u0301", "á", true, false},
+    {"MarkAcrossSoftHyphenStripped", "xa\u00AD\u0301b", "xab"},
+    {"InvisibleThenLetterIsNotASegment", "a\u200Db\u0301", "ab"},
 };
 INSTANTIATE_TEST_SUITE_P(Diacritics, FoldTest, ::testing::ValuesIn(kDiacriticCases),
                          [](const auto& info) { return std::string(info.param.name); });

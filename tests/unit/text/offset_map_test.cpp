@@ -119,7 +119,9 @@ std::string random_text(std::mt19937& rng, std::size_t length) {
         "\u0308", "é", "Ä", "ß", "ﬁ", "…", "Ａ", "²", "\u00A0", "\u3000", "\u200B", "\u200D",
         "\u00AD", "\uFEFF", "–", "—", "\u2212", "’", "“", "«", "\u2033", "\u00B4", "¨", "ł",
         "ı", "İ", "Ё", "ж", "حَ", "ـ", "ل", "北", "が", "か\u3099", "한", "\u1112\u1161\u11AB",
-        "न", "\u094D", "🙂", "Σ", "ά", "\u0085", "\u2028", "\u0640"};
+        "न", "\u094D", "🙂", "Σ", "ά", "\u0085", "\u2028", "\u0640",
+        // Long ASCII runs so that the 16-byte block path meets every neighbour above.
+        "The Cease Fire In ALEPPO held ", "international observers said. ", "x y z w v u t s r q"};
     std::uniform_int_distribution<std::size_t> pick(0, kAlphabet.size() - 1);
     std::string out;
     for (std::size_t i = 0; i < length; ++i) {
@@ -136,7 +138,8 @@ TEST(OffsetMapProperty, RandomTextKeepsMapInvariants) {
     std::mt19937 rng(12345);
     for (int round = 0; round < 400; ++round) {
         const std::string original = random_text(rng, 1 + round % 60);
-        SCOPED_TRACE(::testing::Message() << "round " << round);
+        SCOPED_TRACE(::testing::Message() << "round " << round << " input "
+                                          << ::testing::PrintToString(original));
         for (const NormalizeOptions options :
              {NormalizeOptions{true, true}, NormalizeOptions{false, false},
               NormalizeOptions{true, false}, NormalizeOptions{false, true}}) {
@@ -180,6 +183,66 @@ TEST(OffsetMapProperty, RandomTextKeepsMapInvariants) {
                     << "span '" << span << "'";
                 b = e + 1;
             }
+        }
+    }
+}
+
+// Reference for ASCII input, written for clarity: the fast paths must agree with it byte for
+// byte, map included.
+NormalizedText reference_ascii(const std::string& in, bool fold_case) {
+    NormalizedText out;
+    std::uint32_t last_end = 0;
+    bool in_space = false;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const auto c = static_cast<unsigned char>(in[i]);
+        if (c == ' ' || (c >= '\t' && c <= '\r')) {
+            in_space = true;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            continue;
+        }
+        if (in_space && !out.text.empty()) {
+            out.text.push_back(' ');
+            out.to_original.push_back(last_end);
+        }
+        in_space = false;
+        char v = static_cast<char>(c);
+        if (c == '`') {
+            v = '\'';
+        } else if (fold_case && c >= 'A' && c <= 'Z') {
+            v = static_cast<char>(c + 32);
+        }
+        out.text.push_back(v);
+        out.to_original.push_back(static_cast<std::uint32_t>(i));
+        last_end = static_cast<std::uint32_t>(i + 1);
+    }
+    out.to_original.push_back(static_cast<std::uint32_t>(in.size()));
+    return out;
+}
+
+TEST(OffsetMapProperty, AsciiFastPathsMatchReference) {
+    std::mt19937 rng(777);
+    const std::string kBytes = "abcXYZ09 .,-'`\"  \t\n\r\x01\x7F";
+    std::uniform_int_distribution<std::size_t> pick(0, kBytes.size() - 1);
+    std::uniform_int_distribution<int> word(0, 40);
+    for (int round = 0; round < 500; ++round) {
+        std::string in;
+        const std::size_t length = 1 + static_cast<std::size_t>(round % 97);
+        while (in.size() < length) {
+            // Mostly letters, so runs are long enough for the block path.
+            if (word(rng) < 32) {
+                in.push_back(static_cast<char>('a' + word(rng) % 26 - (word(rng) < 8 ? 32 : 0)));
+            } else {
+                in.push_back(kBytes[pick(rng)]);
+            }
+        }
+        SCOPED_TRACE(::testing::Message() << "input '" << in << "'");
+        for (const bool fold_case : {true, false}) {
+            const NormalizedText expected = reference_ascii(in, fold_case);
+            const NormalizedText actual = normalize(in, {fold_case, true});
+            ASSERT_EQ(actual.text, expected.text);
+            ASSERT_EQ(actual.to_original, expected.to_original);
         }
     }
 }
