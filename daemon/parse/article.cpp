@@ -1,0 +1,535 @@
+// Main text of news article pages: strip the chrome, find the article, keep its paragraphs.
+//
+// Order of work: read metadata (title, canonical URL, language) from the untouched tree; remove
+// elements that are chrome by tag, ARIA role or class/id vocabulary; take the article container
+// if the page marks one (itemprop=articleBody, <article>, <main>), else the block whose
+// paragraphs score highest (readability-style: text length and commas, penalised by the share
+// of link text); turn it into paragraphs and drop the ones that are mostly links.
+
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "parse/encoding.hpp"
+#include "parse/readers.hpp"
+#include "parse/text_builder.hpp"
+#include "wirewatch/parse/date.hpp"
+#include "wirewatch/parse/url.hpp"
+
+namespace ww::parse {
+
+namespace {
+
+using xml::cs;
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> words_of(std::string_view s) {
+    std::vector<std::string> words;
+    std::string cur;
+    for (char c : s) {
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (alnum) {
+            cur += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        } else if (!cur.empty()) {
+            words.push_back(std::move(cur));
+            cur.clear();
+        }
+    }
+    if (!cur.empty()) {
+        words.push_back(std::move(cur));
+    }
+    return words;
+}
+
+bool contains(std::initializer_list<std::string_view> set, std::string_view word) {
+    for (auto w : set) {
+        if (w == word) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Tags whose whole subtree is chrome or not text.
+bool is_chrome_tag(std::string_view tag) {
+    return contains({"script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+                     "iframe", "svg", "button", "template", "object", "embed", "canvas", "select",
+                     "input", "textarea", "dialog", "menu", "link", "meta", "video", "audio"},
+                    tag);
+}
+
+// Class/id words that mark chrome whatever else the element says about itself.
+bool is_strong_negative(std::string_view w) {
+    return contains({"nav",        "navbar",     "navigation", "menu",      "breadcrumb",
+                     "breadcrumbs", "cookie",    "cookies",    "consent",   "gdpr",
+                     "newsletter", "subscribe",  "subscription", "signup",  "share",
+                     "sharing",    "social",     "comment",    "comments",  "disqus",
+                     "related",    "recommended", "recommendations", "promo", "advert",
+                     "advertisement", "ad",      "ads",        "sponsor",   "sponsored",
+                     "outbrain",   "taboola",    "popup",      "modal",     "paywall",
+                     "trending",   "popular",    "skip",       "toolbar",   "login",
+                     "banner",     "masthead",   "pagination", "pager",     "sronly"},
+                    w);
+}
+
+// Words that are chrome only when nothing marks the element as content.
+bool is_weak_negative(std::string_view w) {
+    return contains({"sidebar", "widget", "header", "footer", "hidden", "tags", "meta",
+                     "aside", "more", "topbar", "dropdown"},
+                    w);
+}
+
+bool is_positive(std::string_view w) {
+    return contains({"article", "body", "content", "story", "entry", "main", "post", "text",
+                     "prose", "articlebody"},
+                    w);
+}
+
+struct TextStats {
+    std::size_t chars = 0;
+    std::size_t link_chars = 0;
+    std::size_t commas = 0;
+    std::size_t long_paragraphs = 0;  // <p> with at least 100 bytes of text
+};
+
+TextStats stats_of(const xmlNode* node) {
+    TextStats st;
+    int link_depth = 0;
+    std::vector<std::size_t> p_starts;
+    xml::walk(
+        node,
+        [&](const xmlNode* n) {
+            if (n->type == XML_TEXT_NODE && n->content != nullptr) {
+                std::string_view t(cs(n->content));
+                std::size_t visible = 0;
+                for (char c : t) {
+                    if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+                        ++visible;
+                    }
+                    if (c == ',') {
+                        ++st.commas;
+                    }
+                }
+                st.chars += visible;
+                if (link_depth > 0) {
+                    st.link_chars += visible;
+                }
+                return false;
+            }
+            if (n->type != XML_ELEMENT_NODE || detail::is_invisible_tag(xml::local_name(n))) {
+                return false;
+            }
+            if (xml::local_name(n) == "a") {
+                ++link_depth;
+            } else if (xml::local_name(n) == "p") {
+                p_starts.push_back(st.chars);
+            }
+            return true;
+        },
+        [&](const xmlNode* n) {
+            if (xml::local_name(n) == "a") {
+                --link_depth;
+            } else if (xml::local_name(n) == "p" && !p_starts.empty()) {
+                if (st.chars - p_starts.back() >= 100) {
+                    ++st.long_paragraphs;
+                }
+                p_starts.pop_back();
+            }
+        });
+    return st;
+}
+
+bool is_chrome(const xmlNode* n) {
+    std::string_view tag = xml::local_name(n);
+    if (tag == "html" || tag == "body") {
+        return false;
+    }
+    if (is_chrome_tag(tag)) {
+        return true;
+    }
+    if (xml::has_attr(n, "hidden") || lowercase(xml::attr(n, "aria-hidden")) == "true") {
+        return true;
+    }
+    std::string style = lowercase(xml::attr(n, "style"));
+    style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
+    if (style.find("display:none") != std::string::npos ||
+        style.find("visibility:hidden") != std::string::npos) {
+        return true;
+    }
+    std::string role = lowercase(xml::attr(n, "role"));
+    if (contains({"navigation", "menu", "menubar", "banner", "contentinfo", "complementary",
+                  "dialog", "alertdialog", "search", "tablist"},
+                 role)) {
+        return true;
+    }
+    if (tag == "article" || tag == "main" || role == "main" || role == "article") {
+        return false;
+    }
+    std::string names = xml::attr(n, "class") + " " + xml::attr(n, "id");
+    std::string lnames = lowercase(names);
+    // Screen-reader-only text ("Skip to content") is chrome under any spelling.
+    if (lnames.find("sr-only") != std::string::npos ||
+        lnames.find("visually-hidden") != std::string::npos ||
+        lnames.find("screen-reader") != std::string::npos) {
+        return true;
+    }
+    bool strong = false;
+    bool weak = false;
+    bool positive = false;
+    for (const auto& w : words_of(names)) {
+        strong = strong || is_strong_negative(w);
+        weak = weak || is_weak_negative(w);
+        positive = positive || is_positive(w);
+    }
+    if (strong) {
+        // "article-body ad-free" should survive: a block holding several real paragraphs and
+        // calling itself content is content.
+        return !(positive && stats_of(n).long_paragraphs >= 3);
+    }
+    return weak && !positive;
+}
+
+void remove_chrome(xmlNode* root) {
+    std::vector<xmlNode*> doomed;
+    xml::walk(
+        root,
+        [&](const xmlNode* n) {
+            if (n->type == XML_COMMENT_NODE) {
+                doomed.push_back(const_cast<xmlNode*>(n));
+                return false;
+            }
+            if (n->type != XML_ELEMENT_NODE) {
+                return false;
+            }
+            if (is_chrome(n)) {
+                doomed.push_back(const_cast<xmlNode*>(n));
+                return false;
+            }
+            return true;
+        },
+        [](const xmlNode*) {});
+    for (xmlNode* n : doomed) {
+        xmlUnlinkNode(n);
+        xmlFreeNode(n);
+    }
+}
+
+struct Meta {
+    std::string og_title;
+    std::string og_url;
+    std::string og_description;
+    std::string description;
+    std::string author;
+    std::string published;
+    std::string og_locale;
+    std::string content_language;
+    std::string canonical;
+    std::string title;
+    std::string h1;
+    std::string base_href;
+    std::string lang;
+};
+
+Meta read_meta(const xmlNode* root) {
+    Meta m;
+    m.lang = xml::attr(root, "lang");
+    if (m.lang.empty()) {
+        m.lang = xml::lang_of(root);
+    }
+    xml::walk(
+        root,
+        [&](const xmlNode* n) {
+            if (n->type != XML_ELEMENT_NODE) {
+                return false;
+            }
+            std::string_view tag = xml::local_name(n);
+            if (tag == "meta") {
+                std::string key = lowercase(xml::attr(n, "property"));
+                if (key.empty()) {
+                    key = lowercase(xml::attr(n, "name"));
+                }
+                if (key.empty()) {
+                    key = lowercase(xml::attr(n, "itemprop"));
+                }
+                std::string equiv = lowercase(xml::attr(n, "http-equiv"));
+                std::string content = xml::attr(n, "content");
+                auto set = [&](std::string& field) {
+                    if (field.empty()) {
+                        field = content;
+                    }
+                };
+                if (key == "og:title") {
+                    set(m.og_title);
+                } else if (key == "og:url") {
+                    set(m.og_url);
+                } else if (key == "og:description") {
+                    set(m.og_description);
+                } else if (key == "description") {
+                    set(m.description);
+                } else if (key == "author" || key == "article:author" || key == "byl") {
+                    set(m.author);
+                } else if (key == "article:published_time" || key == "datepublished" ||
+                           key == "pubdate" || key == "date") {
+                    set(m.published);
+                } else if (key == "og:locale") {
+                    set(m.og_locale);
+                } else if (equiv == "content-language") {
+                    set(m.content_language);
+                }
+                return false;
+            }
+            if (tag == "link") {
+                for (const auto& rel : words_of(xml::attr(n, "rel"))) {
+                    if (rel == "canonical" && m.canonical.empty()) {
+                        m.canonical = xml::attr(n, "href");
+                    }
+                }
+                return false;
+            }
+            if (tag == "base" && m.base_href.empty()) {
+                m.base_href = xml::attr(n, "href");
+                return false;
+            }
+            if (tag == "title" && m.title.empty()) {
+                m.title = xml::raw_text(n);
+                return false;
+            }
+            if (tag == "h1" && m.h1.empty()) {
+                m.h1 = detail::dom_text(n, true);
+                return false;
+            }
+            if (tag == "time" && m.published.empty() && xml::has_attr(n, "datetime") &&
+                xml::has_attr(n, "pubdate")) {
+                m.published = xml::attr(n, "datetime");
+            }
+            return !detail::is_invisible_tag(tag) || tag == "head";
+        },
+        [](const xmlNode*) {});
+    return m;
+}
+
+// "Ceasefire talks resume | The Daily Courier" -> "Ceasefire talks resume".
+std::string strip_site_suffix(const std::string& title) {
+    static constexpr std::string_view kSeparators[] = {" | ", " - ", " \xE2\x80\x93 ",
+                                                       " \xE2\x80\x94 ", " :: ", " \xC2\xBB "};
+    std::size_t best = std::string::npos;
+    for (auto sep : kSeparators) {
+        std::size_t p = title.rfind(sep);
+        if (p != std::string::npos && (best == std::string::npos || p > best)) {
+            best = p;
+        }
+    }
+    if (best != std::string::npos && best >= 15) {
+        return title.substr(0, best);
+    }
+    return title;
+}
+
+const xmlNode* find_body(const xmlNode* root) {
+    for (const xmlNode* c = xml::first_element(root); c != nullptr; c = xml::next_element(c)) {
+        if (xml::local_name(c) == "body") {
+            return c;
+        }
+    }
+    return root;
+}
+
+// The container the page itself declares, if it holds a real article.
+const xmlNode* marked_container(const xmlNode* root) {
+    const xmlNode* article_body = nullptr;
+    const xmlNode* best_article = nullptr;
+    std::size_t best_article_chars = 0;
+    const xmlNode* main = nullptr;
+    xml::walk(
+        root,
+        [&](const xmlNode* n) {
+            if (n->type != XML_ELEMENT_NODE) {
+                return false;
+            }
+            std::string_view tag = xml::local_name(n);
+            if (article_body == nullptr &&
+                lowercase(xml::attr(n, "itemprop")) == "articlebody") {
+                article_body = n;
+            }
+            if (tag == "article") {
+                std::size_t chars = stats_of(n).chars;
+                if (chars > best_article_chars) {
+                    best_article = n;
+                    best_article_chars = chars;
+                }
+            }
+            if (main == nullptr && (tag == "main" || lowercase(xml::attr(n, "role")) == "main")) {
+                main = n;
+            }
+            return true;
+        },
+        [](const xmlNode*) {});
+    for (const xmlNode* candidate : {article_body, best_article, main}) {
+        if (candidate != nullptr && stats_of(candidate).chars >= 200) {
+            return candidate;
+        }
+    }
+    return nullptr;
+}
+
+// Readability-style scoring: each paragraph-like block gives its parent a score for its
+// length and commas, and half of that to its grandparent; the best parent, discounted by its
+// link density, holds the article.
+const xmlNode* densest_block(const xmlNode* root) {
+    std::unordered_map<const xmlNode*, double> scores;
+    xml::walk(
+        root,
+        [&](const xmlNode* n) {
+            if (n->type != XML_ELEMENT_NODE) {
+                return false;
+            }
+            std::string_view tag = xml::local_name(n);
+            if (tag == "p" || tag == "pre" || tag == "blockquote" || tag == "td") {
+                TextStats st = stats_of(n);
+                if (st.chars >= 25 && n->parent != nullptr) {
+                    double score = 1.0 + static_cast<double>(st.commas) +
+                                   std::min(3.0, static_cast<double>(st.chars) / 100.0);
+                    scores[n->parent] += score;
+                    if (n->parent->parent != nullptr &&
+                        n->parent->parent->type == XML_ELEMENT_NODE) {
+                        scores[n->parent->parent] += score / 2.0;
+                    }
+                }
+                return false;
+            }
+            return true;
+        },
+        [](const xmlNode*) {});
+    const xmlNode* best = nullptr;
+    double best_score = 0.0;
+    for (const auto& [node, score] : scores) {
+        TextStats st = stats_of(node);
+        double density = st.chars == 0 ? 1.0
+                                       : static_cast<double>(st.link_chars) /
+                                             static_cast<double>(st.chars);
+        double adjusted = score * (1.0 - density);
+        if (adjusted > best_score) {
+            best = node;
+            best_score = adjusted;
+        }
+    }
+    return best;
+}
+
+struct Page {
+    Article article;
+    std::string summary;
+    std::string author;
+    std::optional<std::chrono::sys_seconds> published;
+};
+
+Page extract_page(std::string_view utf8, std::string_view base_url) {
+    Page page;
+    xml::DocPtr doc = xml::parse_html(utf8, base_url);
+    xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+    if (root == nullptr) {
+        return page;
+    }
+    Meta meta = read_meta(root);
+    std::string base(base_url);
+    if (!meta.base_href.empty()) {
+        base = resolve_url(base, detail::clean_token(meta.base_href));
+    }
+
+    Article& a = page.article;
+    a.title = detail::plain_text(meta.og_title, true);
+    if (a.title.empty()) {
+        a.title = meta.h1;
+    }
+    if (a.title.empty()) {
+        a.title = strip_site_suffix(detail::plain_text(meta.title, true));
+    }
+    a.language = detail::clean_language(meta.lang);
+    if (a.language.empty()) {
+        a.language = detail::clean_language(meta.content_language);
+    }
+    if (a.language.empty()) {
+        a.language = detail::clean_language(meta.og_locale);
+    }
+    std::string canonical = detail::clean_token(meta.canonical);
+    if (canonical.empty()) {
+        canonical = detail::clean_token(meta.og_url);
+    }
+    if (!canonical.empty()) {
+        a.canonical_url = detail::sanitize(canonical_url(resolve_url(base, canonical)));
+    }
+    page.summary = detail::plain_text(
+        !meta.description.empty() ? meta.description : meta.og_description, false);
+    std::string author = detail::clean_token(meta.author);
+    if (author.rfind("http", 0) != 0) {  // article:author is often a profile URL
+        page.author = author;
+    }
+    page.published = parse_date(meta.published);
+
+    xmlNode* body = const_cast<xmlNode*>(find_body(root));
+    remove_chrome(body);
+    const xmlNode* container = marked_container(body);
+    if (container == nullptr) {
+        container = densest_block(body);
+    }
+    if (container == nullptr) {
+        container = body;
+    }
+    detail::TextBuilder tb;
+    detail::dom_text_into(container, tb);
+    std::string text;
+    for (const auto& p : tb.paragraphs()) {
+        // Mostly-link paragraphs are "Read more:" lists and tag clouds, not article text.
+        if (p.link_bytes * 2 > p.text.size()) {
+            continue;
+        }
+        if (text.empty() && p.text == a.title) {
+            continue;  // the headline repeated at the top of the article body
+        }
+        if (!text.empty()) {
+            text += "\n\n";
+        }
+        text += p.text;
+    }
+    a.body = detail::sanitize(text);
+    return page;
+}
+
+}  // namespace
+
+Article extract_article(std::string_view html, std::string_view base_url,
+                        std::string_view charset) {
+    std::string utf8 = detail::decode_to_utf8(html, charset, detail::html_meta_charset(html));
+    return extract_page(utf8, base_url).article;
+}
+
+namespace detail {
+
+void read_html(std::string_view utf8, const ReadContext& ctx, ParseResult& out) {
+    Page page = extract_page(utf8, ctx.base_url);
+    Document doc;
+    doc.title = std::move(page.article.title);
+    doc.body = std::move(page.article.body);
+    doc.language = std::move(page.article.language);
+    doc.summary = std::move(page.summary);
+    doc.author = std::move(page.author);
+    doc.published = page.published;
+    std::string link = !page.article.canonical_url.empty() ? page.article.canonical_url
+                                                           : std::string(ctx.base_url);
+    finish_document(doc, {}, link, {}, ctx);
+    out.documents.push_back(std::move(doc));
+}
+
+}  // namespace detail
+
+}  // namespace ww::parse

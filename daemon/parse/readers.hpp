@@ -1,0 +1,41 @@
+#pragma once
+// One reader per format. Each appends Documents to a ParseResult; strings come out sanitized.
+
+#include <chrono>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parse/xml.hpp"
+#include "wirewatch/parse/feed.hpp"
+
+namespace ww::parse::detail {
+
+struct ReadContext {
+    std::string_view base_url;
+    bool recovered = false;
+    // After recovery from truncated input, only the first `max_items` items closed with an
+    // end tag are trusted; the one cut off mid-way is left out.
+    std::size_t max_items = std::numeric_limits<std::size_t>::max();
+};
+
+void read_rss(const xmlDoc* doc, const ReadContext& ctx, ParseResult& out);  // 0.9x, 2.0, RDF
+void read_atom(const xmlDoc* doc, const ReadContext& ctx, ParseResult& out);
+void read_sitemap(const xmlDoc* doc, const ReadContext& ctx, ParseResult& out);
+void read_json_feed(std::string_view utf8, const ReadContext& ctx, ParseResult& out);
+void read_text(std::string_view utf8, const ReadContext& ctx, ParseResult& out);
+void read_html(std::string_view utf8, const ReadContext& ctx, ParseResult& out);
+
+// Sets url (canonical form of `link`), item_id (clean `id`, else the url, else
+// "fnv1a:" + FNV-1a of title and date text) and recovered.
+void finish_document(Document& doc, std::string_view id, std::string_view link,
+                     std::string_view date_text, const ReadContext& ctx);
+
+// "jane@example.com (Jane Doe)" -> "Jane Doe"; anything else cleaned as it is.
+std::string clean_author(std::string_view raw);
+// "en_US " -> "en-US".
+std::string clean_language(std::string_view raw);
+
+}  // namespace ww::parse::detail

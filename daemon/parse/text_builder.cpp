@@ -1,0 +1,451 @@
+#include "parse/text_builder.hpp"
+
+#include <libxml/HTMLparser.h>
+
+#include <array>
+#include <cstdint>
+
+#include "parse/xml.hpp"
+#include "wirewatch/text/normalize.hpp"
+
+namespace ww::parse::detail {
+
+namespace {
+
+// What Windows-1252 puts at 0x80-0x9F; 0 where it defines nothing.
+constexpr std::array<char32_t, 32> kCp1252High = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+bool is_ascii_space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix) {
+    if (s.size() - pos < prefix.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (lower(s[pos + i]) != prefix[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool is_block_tag(std::string_view name) {
+    static constexpr std::string_view kBlocks[] = {
+        "p",      "div",     "li",      "ul",         "ol",      "dl",     "dt",     "dd",
+        "h1",     "h2",      "h3",      "h4",         "h5",      "h6",     "blockquote",
+        "pre",    "section", "article", "header",     "footer",  "aside",  "nav",    "table",
+        "tr",     "figure",  "figcaption", "hr",      "address", "main",   "form",   "fieldset",
+        "details", "summary", "tbody",  "thead",      "caption", "center", "body",   "html"};
+    for (auto b : kBlocks) {
+        if (name == b) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Elements whose content is never text a reader sees.
+bool is_invisible_tag(std::string_view name) {
+    return name == "script" || name == "style" || name == "template" || name == "noscript" ||
+           name == "iframe" || name == "svg" || name == "object" || name == "math" ||
+           name == "head";
+}
+
+namespace {
+
+// End of the tag starting at `lt` (index of its '>'), honouring quoted attribute values;
+// npos if the tag never closes.
+std::size_t tag_end(std::string_view s, std::size_t lt) {
+    char quote = 0;
+    for (std::size_t i = lt + 1; i < s.size(); ++i) {
+        char c = s[i];
+        if (quote != 0) {
+            if (c == quote) {
+                quote = 0;
+            }
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '>') {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<char32_t> named_entity(std::string_view name) {
+    if (name.empty() || name.size() > 32) {
+        return std::nullopt;
+    }
+    if (name == "amp") {
+        return U'&';
+    }
+    if (name == "lt") {
+        return U'<';
+    }
+    if (name == "gt") {
+        return U'>';
+    }
+    if (name == "quot") {
+        return U'"';
+    }
+    if (name == "apos") {
+        return U'\'';
+    }
+    // htmlEntityLookup wants a NUL-terminated name; it only reads libxml2's static HTML 4 table.
+    std::string z(name);
+    const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(z.c_str()));
+    if (e == nullptr) {
+        return std::nullopt;
+    }
+    return static_cast<char32_t>(e->value);
+}
+
+std::optional<char32_t> numeric_entity(std::string_view body) {
+    if (body.size() < 2 || body[0] != '#') {
+        return std::nullopt;
+    }
+    bool hex = body[1] == 'x' || body[1] == 'X';
+    std::size_t i = hex ? 2 : 1;
+    if (i >= body.size()) {
+        return std::nullopt;
+    }
+    std::uint32_t value = 0;
+    for (; i < body.size(); ++i) {
+        char c = body[i];
+        int digit = -1;
+        if (c >= '0' && c <= '9') {
+            digit = c - '0';
+        } else if (hex && c >= 'a' && c <= 'f') {
+            digit = c - 'a' + 10;
+        } else if (hex && c >= 'A' && c <= 'F') {
+            digit = c - 'A' + 10;
+        }
+        if (digit < 0) {
+            return std::nullopt;
+        }
+        value = value * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
+        if (value > 0x10FFFF) {
+            value = 0x110000;  // saturate: keep scanning for validity, answer U+FFFD
+        }
+    }
+    if (value >= 0x80 && value <= 0x9F) {
+        char32_t mapped = kCp1252High[value - 0x80];
+        return mapped != 0 ? mapped : U'\uFFFD';
+    }
+    if (value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+        return U'\uFFFD';
+    }
+    return static_cast<char32_t>(value);
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+std::string sanitize(std::string_view text) {
+    // U+0080-U+009F is C2 80..C2 9F in UTF-8. Only rewrite when present: the common case is a
+    // straight copy inside sanitize_utf8.
+    if (text.find('\xC2') == std::string_view::npos) {
+        return ww::text::sanitize_utf8(text);
+    }
+    std::string mapped;
+    mapped.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c == 0xC2 && i + 1 < text.size()) {
+            auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9F) {
+                char32_t cp = kCp1252High[next - 0x80];
+                if (cp != 0) {
+                    append_utf8(mapped, cp);
+                }
+                ++i;
+                continue;
+            }
+        }
+        mapped += static_cast<char>(c);
+    }
+    return ww::text::sanitize_utf8(mapped);
+}
+
+void TextBuilder::text(std::string_view s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (is_ascii_space(c)) {
+            pending_space_ = true;
+            continue;
+        }
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+            pending_space_ = true;  // NBSP separates words like a space
+            ++i;
+            continue;
+        }
+        if (!current_.text.empty()) {
+            if (pending_newline_) {
+                current_.text += '\n';
+            } else if (pending_space_) {
+                current_.text += ' ';
+            }
+        }
+        pending_space_ = false;
+        pending_newline_ = false;
+        current_.text += static_cast<char>(c);
+        if (link_depth_ > 0) {
+            ++current_.link_bytes;
+        }
+    }
+}
+
+void TextBuilder::line_break() {
+    if (single_line_) {
+        pending_space_ = true;
+    } else {
+        pending_newline_ = true;
+    }
+}
+
+void TextBuilder::block_break() {
+    if (!current_.text.empty()) {
+        paragraphs_.push_back(std::move(current_));
+        current_ = Paragraph{};
+    }
+    pending_space_ = false;
+    pending_newline_ = false;
+}
+
+const std::vector<TextBuilder::Paragraph>& TextBuilder::paragraphs() {
+    block_break();
+    return paragraphs_;
+}
+
+std::string TextBuilder::finish() {
+    block_break();
+    std::string out;
+    for (const auto& p : paragraphs_) {
+        if (!out.empty()) {
+            out += single_line_ ? " " : "\n\n";
+        }
+        out += p.text;
+    }
+    return sanitize(out);
+}
+
+std::string html_to_text(std::string_view s, bool single_line) {
+    TextBuilder tb(single_line);
+    std::string decoded;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t special = s.find_first_of("<&", i);
+        if (special == std::string_view::npos) {
+            tb.text(s.substr(i));
+            break;
+        }
+        if (special > i) {
+            tb.text(s.substr(i, special - i));
+        }
+        i = special;
+        if (s[i] == '&') {
+            std::size_t semi = s.find(';', i + 1);
+            std::optional<char32_t> cp;
+            if (semi != std::string_view::npos && semi - i <= 33) {
+                std::string_view body = s.substr(i + 1, semi - i - 1);
+                cp = (!body.empty() && body[0] == '#') ? numeric_entity(body) : named_entity(body);
+            }
+            if (cp) {
+                decoded.clear();
+                append_utf8(decoded, *cp);
+                tb.text(decoded);
+                i = semi + 1;
+            } else {
+                tb.text("&");
+                ++i;
+            }
+            continue;
+        }
+        // s[i] == '<'
+        if (s.compare(i, 4, "<!--") == 0) {
+            std::size_t end = s.find("-->", i + 4);
+            i = end == std::string_view::npos ? s.size() : end + 3;
+            continue;
+        }
+        if (s.compare(i, 9, "<![CDATA[") == 0) {
+            std::size_t end = s.find("]]>", i + 9);
+            std::size_t stop = end == std::string_view::npos ? s.size() : end;
+            tb.text(s.substr(i + 9, stop - i - 9));
+            i = end == std::string_view::npos ? s.size() : end + 3;
+            continue;
+        }
+        char next = i + 1 < s.size() ? s[i + 1] : '\0';
+        bool closing = next == '/';
+        char first = closing ? (i + 2 < s.size() ? s[i + 2] : '\0') : next;
+        if (!(is_ascii_alpha(first) || ((next == '!' || next == '?') && !closing))) {
+            tb.text("<");  // "a < b": a lone '<' is text, as browsers read it
+            ++i;
+            continue;
+        }
+        std::size_t end = tag_end(s, i);
+        if (end == std::string_view::npos) {
+            tb.text("<");
+            ++i;
+            continue;
+        }
+        if (next == '!' || next == '?') {
+            i = end + 1;  // doctype, processing instruction
+            continue;
+        }
+        std::size_t name_begin = i + (closing ? 2 : 1);
+        std::size_t name_end = name_begin;
+        std::string name;
+        while (name_end < end && (is_ascii_alpha(s[name_end]) ||
+                                  (s[name_end] >= '0' && s[name_end] <= '9') ||
+                                  s[name_end] == ':' || s[name_end] == '-')) {
+            name += lower(s[name_end]);
+            ++name_end;
+        }
+        if (auto colon = name.rfind(':'); colon != std::string::npos) {
+            name.erase(0, colon + 1);  // xhtml:p
+        }
+        i = end + 1;
+        if (closing) {
+            if (name == "a") {
+                tb.leave_link();
+            } else if (is_block_tag(name)) {
+                tb.block_break();
+            }
+            continue;
+        }
+        bool self_closing = end > 0 && s[end - 1] == '/';
+        if (is_invisible_tag(name) && !self_closing) {
+            // Skip to the matching close tag; scripts contain '<' that are not tags.
+            std::string close = "</" + name;
+            std::size_t j = i;
+            while (true) {
+                j = s.find("</", j);
+                if (j == std::string_view::npos || starts_with_ci(s, j, close)) {
+                    break;
+                }
+                j += 2;
+            }
+            if (j == std::string_view::npos) {
+                i = s.size();
+            } else {
+                std::size_t close_end = s.find('>', j);
+                i = close_end == std::string_view::npos ? s.size() : close_end + 1;
+            }
+            continue;
+        }
+        if (name == "br") {
+            tb.line_break();
+        } else if (name == "a") {
+            if (!self_closing) {
+                tb.enter_link();
+            }
+        } else if (name == "td" || name == "th" || name == "img") {
+            tb.text(" ");
+        } else if (is_block_tag(name)) {
+            tb.block_break();
+        }
+    }
+    return tb.finish();
+}
+
+void dom_text_into(const xmlNode* node, TextBuilder& tb) {
+    xml::walk(
+        node,
+        [&](const xmlNode* n) {
+            if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+                n->content != nullptr) {
+                tb.text(xml::cs(n->content));
+                return false;
+            }
+            if (n->type != XML_ELEMENT_NODE) {
+                return false;
+            }
+            std::string_view name = xml::local_name(n);
+            if (is_invisible_tag(name)) {
+                return false;
+            }
+            if (name == "br") {
+                tb.line_break();
+            } else if (name == "a") {
+                tb.enter_link();
+            } else if (name == "td" || name == "th" || name == "img") {
+                tb.text(" ");
+            } else if (is_block_tag(name)) {
+                tb.block_break();
+            }
+            return true;
+        },
+        [&](const xmlNode* n) {
+            std::string_view name = xml::local_name(n);
+            if (name == "a") {
+                tb.leave_link();
+            } else if (is_block_tag(name)) {
+                tb.block_break();
+            }
+        });
+}
+
+std::string dom_text(const xmlNode* node, bool single_line) {
+    TextBuilder tb(single_line);
+    dom_text_into(node, tb);
+    return tb.finish();
+}
+
+std::string plain_text(std::string_view text, bool single_line) {
+    TextBuilder tb(single_line);
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::string_view line = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        bool blank = true;
+        for (char c : line) {
+            if (!is_ascii_space(static_cast<unsigned char>(c))) {
+                blank = false;
+                break;
+            }
+        }
+        if (blank) {
+            tb.block_break();
+        } else {
+            tb.text(line);
+            tb.line_break();
+        }
+        if (nl == std::string_view::npos) {
+            break;
+        }
+        pos = nl + 1;
+    }
+    return tb.finish();
+}
+
+std::string clean_token(std::string_view text) { return plain_text(text, true); }
+
+}  // namespace ww::parse::detail
