@@ -35,10 +35,9 @@ const Names kChannelTypes = {"stdout", "file", "email", "slack", "syslog", "webh
 const Names kUrlChannels = {"email", "slack", "webhook"};
 const Names kSeverities = {"info", "low", "medium", "high", "critical"};
 const Names kLogLevels = {"trace", "debug", "info", "warn", "error"};
-const Names kFacilities = {"kern",   "user",   "mail",   "daemon", "auth",   "syslog",
-                           "lpr",    "news",   "uucp",   "cron",   "authpriv", "ftp",
-                           "local0", "local1", "local2", "local3", "local4", "local5",
-                           "local6", "local7"};
+const Names kFacilities = {"kern",   "user",   "mail",   "daemon",   "auth",   "syslog", "lpr",
+                           "news",   "uucp",   "cron",   "authpriv", "ftp",    "local0", "local1",
+                           "local2", "local3", "local4", "local5",   "local6", "local7"};
 const Names kAll = {"*"};
 
 constexpr Duration kMinNetworkInterval = std::chrono::seconds(30);
@@ -82,10 +81,10 @@ template <class T>
 struct Key {
     std::string_view name;
     Kind kind = Kind::String;
-    Names types{};          // the `type`s this key applies to; empty = every type
-    Names choices{};        // allowed values of a string; empty = any
+    Names types{};             // the `type`s this key applies to; empty = every type
+    Names choices{};           // allowed values of a string; empty = any
     std::string_view group{};  // alternatives for one setting (url, url_env, url_file)
-    Names required_for{};   // types that must set this key (or its group); kAll = always
+    Names required_for{};      // types that must set this key (or its group); kAll = always
     std::optional<std::int64_t> min{};  // Integer
     void (*set)(const Value&, T&) = nullptr;
 };
@@ -103,9 +102,7 @@ std::string join(const Names& names) {
     return out;
 }
 
-std::vector<std::string> to_strings(const Names& names) {
-    return {names.begin(), names.end()};
-}
+std::vector<std::string> to_strings(const Names& names) { return {names.begin(), names.end()}; }
 
 std::string describe(const toml::node& node) {
     switch (node.type()) {
@@ -188,11 +185,11 @@ std::string format_duration(Duration d) {
 // Where the messages about one table come from: "[daemon] workers: ..." for a section,
 // "source \"x\": interval: ..." for an item of an array of tables.
 struct Scope {
-    std::string what{};    // "[daemon]", "source \"x\""
-    bool item = false;     // an element of [[source]], [[channel]], [[subscriber]]
-    bool typed = false;    // has a `type` that decides which keys apply
-    std::string noun{};    // "sources", for "does not apply to sources of type 'feed'"
-    std::string type{};    // empty when missing or unknown
+    std::string what{};  // "[daemon]", "source \"x\""
+    bool item = false;   // an element of [[source]], [[channel]], [[subscriber]]
+    bool typed = false;  // has a `type` that decides which keys apply
+    std::string noun{};  // "sources", for "does not apply to sources of type 'feed'"
+    std::string type{};  // empty when missing or unknown
     std::string key(std::string_view name) const {
         return what + (item ? ": " : " ") + std::string(name);
     }
@@ -377,9 +374,8 @@ bool Loader::convert(Kind kind, const Names& choices, std::optional<std::int64_t
             }
             if (const auto* i = node.as_integer()) {
                 // A bare number is ambiguous (seconds? milliseconds?): make the unit explicit.
-                type_error(node, label, "a duration string", " (write '" +
-                                                                  std::to_string(i->get()) +
-                                                                  "s')");
+                type_error(node, label, "a duration string",
+                           " (write '" + std::to_string(i->get()) + "s')");
                 return false;
             }
             type_error(node, label, "a duration string", std::string(" (") + kDurationForms + ")");
@@ -519,8 +515,8 @@ SeenKeys Loader::apply(const toml::table& table, const std::vector<Key<T>>& keys
             seen[name] = {at(key.source()), at(node.source()), &node};
             continue;
         }
-        const auto spec = std::find_if(keys.begin(), keys.end(),
-                                       [&](const Key<T>& k) { return k.name == name; });
+        const auto spec =
+            std::find_if(keys.begin(), keys.end(), [&](const Key<T>& k) { return k.name == name; });
         if (spec == keys.end()) {
             // Prefer keys that are accepted here, else the fix only leads to another error; a
             // key of another type is still the likely intent, so say where it would apply.
@@ -537,10 +533,10 @@ SeenKeys Loader::apply(const toml::table& table, const std::vector<Key<T>>& keys
             if (best.empty()) {
                 best = did_you_mean(name, all);
                 if (!best.empty()) {
-                    const auto other = std::find_if(keys.begin(), keys.end(),
-                                                    [&](const Key<T>& k) { return k.name == best; });
-                    where_valid = " it applies only to " + scope.noun + " of type " +
-                                  join(other->types);
+                    const auto other = std::find_if(
+                        keys.begin(), keys.end(), [&](const Key<T>& k) { return k.name == best; });
+                    where_valid =
+                        " it applies only to " + scope.noun + " of type " + join(other->types);
                 }
             }
             if (!best.empty()) {
@@ -548,8 +544,9 @@ SeenKeys Loader::apply(const toml::table& table, const std::vector<Key<T>>& keys
             }
             error(at(key.source()),
                   scope.table() + "unknown key '" + name + "'" +
-                      (best.empty() ? "" : " (did you mean '" + best + "'?" +
-                                               (where_valid.empty() ? "" : where_valid) + ")"));
+                      (best.empty() ? ""
+                                    : " (did you mean '" + best + "'?" +
+                                          (where_valid.empty() ? "" : where_valid) + ")"));
             continue;
         }
         if (scope.typed && type_known && !spec->types.empty() &&
@@ -651,8 +648,8 @@ Scope Loader::item_scope(const toml::table& table, std::string_view kind, std::s
     return scope;
 }
 
-void Loader::check_duplicate(const toml::table& table, std::string_view kind,
-                             const std::string& id, std::map<std::string, Location>& first) {
+void Loader::check_duplicate(const toml::table& table, std::string_view kind, const std::string& id,
+                             std::map<std::string, Location>& first) {
     if (id.empty()) {
         return;
     }
@@ -666,7 +663,8 @@ void Loader::check_duplicate(const toml::table& table, std::string_view kind,
 
 const toml::array* Loader::array_of_tables(const toml::node& node, std::string_view name) {
     const auto* array = node.as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
+    // toml++ does not count an empty array as an array of tables; `source = []` is harmless.
+    if (array == nullptr || (!array->empty() && !array->is_array_of_tables())) {
         error(node, "'" + std::string(name) + "' must be an array of tables: write [[" +
                         std::string(name) + "]] before each one");
         return nullptr;
@@ -687,8 +685,7 @@ const std::vector<Key<DaemonConfig>> kDaemonKeys = {
      .kind = Kind::Integer,
      .min = 0,
      .set = [](const Value& v, DaemonConfig& d) { d.workers = static_cast<int>(v.integer); }},
-    {.name = "user_agent",
-     .set = [](const Value& v, DaemonConfig& d) { d.user_agent = v.str; }},
+    {.name = "user_agent", .set = [](const Value& v, DaemonConfig& d) { d.user_agent = v.str; }},
     {.name = "http", .kind = Kind::Table},
     {.name = "shutdown_grace",
      .kind = Kind::Duration,
@@ -726,11 +723,11 @@ void Loader::load_daemon(const toml::node& node, DaemonConfig& daemon) {
         HttpConfig http;
         Scope http_scope{.what = "[daemon.http]"};
         SeenKeys http_seen = apply(*it->second.node->as_table(), kHttpKeys, http_scope, http);
-        if (auto listen = http_seen.find("listen");
-            listen != http_seen.end() && listen->second.node->is_string() &&
-            !is_listen_address(http.listen)) {
-            error(listen->second.value, http_scope.key("listen") + ": expected 'host:port', got '" +
-                                            http.listen + "'");
+        if (auto listen = http_seen.find("listen"); listen != http_seen.end() &&
+                                                    listen->second.node->is_string() &&
+                                                    !is_listen_address(http.listen)) {
+            error(listen->second.value,
+                  http_scope.key("listen") + ": expected 'host:port', got '" + http.listen + "'");
         }
         daemon.http = http;
     }
@@ -811,8 +808,8 @@ void Loader::load_fetch(const toml::node& node, FetchConfig& fetch) {
     SeenKeys seen = apply(*table, kFetchKeys, scope, fetch);
     for (const char* name : {"timeout", "connect_timeout"}) {
         auto it = seen.find(name);
-        const Duration value = std::string_view(name) == "timeout" ? fetch.timeout
-                                                                   : fetch.connect_timeout;
+        const Duration value =
+            std::string_view(name) == "timeout" ? fetch.timeout : fetch.connect_timeout;
         if (it != seen.end() && it->second.node->is_string() && value.count() == 0) {
             error(it->second.value, scope.key(name) + ": must be longer than 0s");
         }
@@ -877,8 +874,7 @@ void Loader::load_sources(const toml::node& node, std::vector<SourceConfig>& sou
         SeenKeys seen = apply(table, kSourceKeys, scope, source, {"id", "type"});
 
         auto interval = seen.find("interval");
-        if (interval != seen.end() && interval->second.node->is_string() &&
-            !scope.type.empty()) {
+        if (interval != seen.end() && interval->second.node->is_string() && !scope.type.empty()) {
             const bool spool = scope.type == "spool";
             const Duration min = spool ? kMinSpoolInterval : kMinNetworkInterval;
             if (source.interval < min) {
@@ -1041,16 +1037,16 @@ void Loader::load_channels(const toml::node& node, std::vector<ChannelConfig>& c
                                                 : ": expected an https:// or http:// URL"));
             }
         }
-        if (auto target = seen.find("target");
-            target != seen.end() && target->second.node->is_string() &&
-            !is_syslog_target(channel.target)) {
+        if (auto target = seen.find("target"); target != seen.end() &&
+                                               target->second.node->is_string() &&
+                                               !is_syslog_target(channel.target)) {
             error(target->second.value, scope.key("target") + ": expected 'local', " +
                                             "'udp://host:port' or 'tcp://host:port', got '" +
                                             channel.target + "'");
         }
-        if (auto to = seen.find("to");
-            to != seen.end() && channel.to.empty() && to->second.node->is_array() &&
-            to->second.node->as_array()->empty()) {
+        if (auto to = seen.find("to"); to != seen.end() && channel.to.empty() &&
+                                       to->second.node->is_array() &&
+                                       to->second.node->as_array()->empty()) {
             error(to->second.value, scope.key("to") + ": must name at least one address");
         }
         if (auto rate = seen.find("rate_per_second");
@@ -1088,8 +1084,7 @@ const std::vector<Key<SubscriberConfig>> kSubscriberKeys = {
     {.name = "urgent_severity",
      .choices = kSeverities,
      .set = [](const Value& v, SubscriberConfig& s) { s.urgent_severity = v.str; }},
-    {.name = "timezone",
-     .set = [](const Value& v, SubscriberConfig& s) { s.timezone = v.str; }},
+    {.name = "timezone", .set = [](const Value& v, SubscriberConfig& s) { s.timezone = v.str; }},
     {.name = "every_outlet",
      .kind = Kind::Bool,
      .set = [](const Value& v, SubscriberConfig& s) { s.every_outlet = v.boolean; }},
@@ -1105,8 +1100,8 @@ void Loader::check_timezone(const toml::node& node, const std::string& label,
         return;
     }
     const char* tzdir_env = std::getenv("TZDIR");
-    const fs::path tzdir = tzdir_env != nullptr && *tzdir_env != '\0' ? tzdir_env
-                                                                      : "/usr/share/zoneinfo";
+    const fs::path tzdir =
+        tzdir_env != nullptr && *tzdir_env != '\0' ? tzdir_env : "/usr/share/zoneinfo";
     std::error_code ec;
     if (!fs::is_directory(tzdir, ec)) {
         return;  // no time zone database here to check against; the alerts part will say so
@@ -1150,20 +1145,25 @@ void Loader::load_subscribers(const toml::node& node, std::vector<SubscriberConf
         if (seen.count("rules") == 0 && seen.count("tags") == 0) {
             error(table, scope.table() + "set 'rules' or 'tags' (or both): it would match nothing");
         }
+        // A digest_at that was written but is empty or wrong is not a schedule either, but a
+        // wrong one has its own error already.
+        const auto digest_at = seen.find("digest_at");
+        const bool has_digest_at =
+            digest_at != seen.end() &&
+            (!digest_at->second.node->is_array() || !digest_at->second.node->as_array()->empty());
         if (auto mode = seen.find("mode"); mode != seen.end() && subscriber.mode == "digest" &&
-                                           seen.count("digest_every") == 0 &&
-                                           seen.count("digest_at") == 0) {
-            error(mode->second.value, scope.key("mode") +
-                                          ": 'digest' needs 'digest_every' or 'digest_at'");
+                                           seen.count("digest_every") == 0 && !has_digest_at) {
+            error(mode->second.value,
+                  scope.key("mode") + ": 'digest' needs 'digest_every' or 'digest_at'");
         }
-        if (auto every = seen.find("digest_every");
-            every != seen.end() && subscriber.digest_every &&
-            subscriber.digest_every->count() == 0) {
+        if (auto every = seen.find("digest_every"); every != seen.end() &&
+                                                    subscriber.digest_every &&
+                                                    subscriber.digest_every->count() == 0) {
             error(every->second.value, scope.key("digest_every") + ": must be longer than 0s");
         }
-        if (auto quiet = seen.find("quiet_hours");
-            quiet != seen.end() && quiet->second.node->is_array() &&
-            quiet->second.node->as_array()->size() != 2) {
+        if (auto quiet = seen.find("quiet_hours"); quiet != seen.end() &&
+                                                   quiet->second.node->is_array() &&
+                                                   quiet->second.node->as_array()->size() != 2) {
             error(quiet->second.value,
                   scope.key("quiet_hours") + ": expected exactly two times, [\"start\", \"end\"]" +
                       ", got " + std::to_string(quiet->second.node->as_array()->size()));
@@ -1171,10 +1171,11 @@ void Loader::load_subscribers(const toml::node& node, std::vector<SubscriberConf
         if (auto tz = seen.find("timezone"); tz != seen.end() && tz->second.node->is_string()) {
             check_timezone(*tz->second.node, scope.key("timezone"), subscriber.timezone);
         }
-        if (auto channels = seen.find("channels");
-            channels != seen.end() && channels->second.node->is_array() &&
-            channels->second.node->as_array()->empty()) {
-            error(channels->second.value, scope.key("channels") + ": must name at least one channel");
+        if (auto channels = seen.find("channels"); channels != seen.end() &&
+                                                   channels->second.node->is_array() &&
+                                                   channels->second.node->as_array()->empty()) {
+            error(channels->second.value,
+                  scope.key("channels") + ": must name at least one channel");
         }
         subscribers.push_back(std::move(subscriber));
         tables.push_back(&table);
@@ -1201,8 +1202,7 @@ void Loader::check_subscriber_channels(const std::vector<SubscriberConfig>& subs
                                      : "subscriber \"" + subscribers[i].id + "\"";
         for (const auto& element : *array) {
             const auto* name = element.as_string();
-            if (name == nullptr ||
-                std::find(ids.begin(), ids.end(), name->get()) != ids.end()) {
+            if (name == nullptr || std::find(ids.begin(), ids.end(), name->get()) != ids.end()) {
                 continue;
             }
             const std::string best = did_you_mean(name->get(), ids);
@@ -1232,8 +1232,8 @@ void Loader::run(const toml::table& doc, Config& config) {
         } else {
             const bool table = node.is_table() || node.is_array_of_tables();
             error(at(key.source()),
-                  std::string(table ? "unknown table '" : "unknown top-level key '") +
-                                        name + "'" + hint(name, kSections));
+                  std::string(table ? "unknown table '" : "unknown top-level key '") + name + "'" +
+                      hint(name, kSections));
         }
     }
     if (doc.get("daemon") == nullptr || doc.get("daemon")->as_table() == nullptr ||

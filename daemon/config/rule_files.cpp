@@ -34,8 +34,8 @@ std::vector<std::filesystem::path> Config::rule_files(Diagnostics& diags) const 
             pattern = file.parent_path() / pattern;
         }
         const std::string folder = pattern.parent_path().string();
-        const std::string full = (folder.empty() || folder == "/" ? folder : folder + "/") +
-                                 pattern.filename().string();
+        const std::string full =
+            (folder.empty() || folder == "/" ? folder : folder + "/") + pattern.filename().string();
         const std::string escaped = escape_glob(folder) +
                                     (folder.empty() || folder == "/" ? "" : "/") +
                                     pattern.filename().string();

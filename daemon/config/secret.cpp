@@ -14,8 +14,7 @@ namespace ww::config {
 namespace {
 
 // Never put the contents into `error`: only the file name and the OS reason.
-std::optional<std::string> read_secret_file(const std::filesystem::path& path,
-                                            std::string& error) {
+std::optional<std::string> read_secret_file(const std::filesystem::path& path, std::string& error) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
         // Opening a directory succeeds on Linux and reads as empty: that is never a secret.

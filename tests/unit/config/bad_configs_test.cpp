@@ -73,9 +73,7 @@ INSTANTIATE_TEST_SUITE_P(Folder, BadConfig, testing::ValuesIn(bad_configs()),
                              return info.param;
                          });
 
-TEST(BadConfigFolder, HasEnoughCases) {
-    EXPECT_GE(bad_configs().size(), 20u);
-}
+TEST(BadConfigFolder, HasEnoughCases) { EXPECT_GE(bad_configs().size(), 20u); }
 
 TEST(Load, MissingFileIsAnErrorNamingTheFile) {
     Diagnostics diags;

@@ -203,8 +203,8 @@ TEST(GoodConfig, TheExampleConfigLoadsAsWritten) {
     EXPECT_EQ(sanctions.timezone, "Europe/Brussels");
 
     Diagnostics diags;
-    EXPECT_EQ(config.rule_files(diags),
-              (std::vector<fs::path>{kGoodDir / "rules/syria.toml", kGoodDir / "rules/world.toml"}));
+    EXPECT_EQ(config.rule_files(diags), (std::vector<fs::path>{kGoodDir / "rules/syria.toml",
+                                                               kGoodDir / "rules/world.toml"}));
     EXPECT_TRUE(diags.empty()) << diags.str();
 }
 
@@ -290,8 +290,8 @@ TEST(GoodConfig, RuleGlobsAreExpandedSortedAndDeduplicated) {
     ASSERT_EQ(config.rules.files.size(), 4u);
     EXPECT_EQ(config.rules.files[0], (kGoodDir / "rules/*.toml").string());
     Diagnostics diags;
-    EXPECT_EQ(config.rule_files(diags),
-              (std::vector<fs::path>{kGoodDir / "rules/syria.toml", kGoodDir / "rules/world.toml"}));
+    EXPECT_EQ(config.rule_files(diags), (std::vector<fs::path>{kGoodDir / "rules/syria.toml",
+                                                               kGoodDir / "rules/world.toml"}));
     EXPECT_TRUE(diags.empty()) << diags.str();
 }
 
@@ -299,10 +299,11 @@ TEST(GoodConfig, AGlobMatchingNothingIsAWarningAtTheFilesKey) {
     TempDir dir;
     dir.write("rules/a.toml", "");
     dir.write("rules/sub/b.toml", "");  // folders are not searched recursively
-    const fs::path file = dir.write("w.toml",
-                                    "[rules]\n"
-                                    "watch = true\n"
-                                    "files = [\"rules/*.toml\", \"missing/*.toml\", \"rules/su*\"]\n");
+    const fs::path file =
+        dir.write("w.toml",
+                  "[rules]\n"
+                  "watch = true\n"
+                  "files = [\"rules/*.toml\", \"missing/*.toml\", \"rules/su*\"]\n");
     const Config config = load_clean(file);
     Diagnostics diags;
     EXPECT_EQ(config.rule_files(diags), std::vector<fs::path>{dir.path() / "rules/a.toml"});
@@ -352,6 +353,13 @@ TEST(GoodConfig, MinimalConfigHasTheDefaults) {
     EXPECT_TRUE(config.sources.empty());
 }
 
+TEST(GoodConfig, EmptyArraysOfTablesAreAllowed) {
+    const Config config = load_clean(kGoodDir / "empty_arrays.toml");
+    EXPECT_TRUE(config.sources.empty());
+    EXPECT_TRUE(config.channels.empty());
+    EXPECT_TRUE(config.subscribers.empty());
+}
+
 TEST(GoodConfig, ARelativeConfigPathIsReportedAsGiven) {
     TempDir dir;
     dir.write("w.toml", "[daemon]\nworkers = \"2\"\n");
@@ -363,7 +371,8 @@ TEST(GoodConfig, ARelativeConfigPathIsReportedAsGiven) {
     dir.write("ok.toml", "[daemon]\nstate_dir = \"st\"\n");
     auto config = load("ok.toml", good);
     fs::current_path(old);
-    EXPECT_EQ(diags.str(), "w.toml:2:11: error: [daemon] workers: expected an integer, got a string\n");
+    EXPECT_EQ(diags.str(),
+              "w.toml:2:11: error: [daemon] workers: expected an integer, got a string\n");
     ASSERT_TRUE(config);
     EXPECT_EQ(config->file, dir.path() / "ok.toml");
     EXPECT_EQ(config->daemon.state_dir, dir.path() / "st");
@@ -371,9 +380,7 @@ TEST(GoodConfig, ARelativeConfigPathIsReportedAsGiven) {
 
 // --- resolve(SecretRef) -------------------------------------------------------------------
 
-TEST(Resolve, InlineValue) {
-    EXPECT_EQ(must_resolve(inline_secret("v")), "v");
-}
+TEST(Resolve, InlineValue) { EXPECT_EQ(must_resolve(inline_secret("v")), "v"); }
 
 TEST(Resolve, EnvironmentVariable) {
     const SecretRef ref = env_secret("WW_TEST_SECRET");
