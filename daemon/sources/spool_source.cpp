@@ -210,7 +210,9 @@ void SpoolSource::process(const fs::path& file) {
         }
     }
     Batch batch{id(), std::move(*docs), true};
-    context_.emit(batch);
+    if (!context_.emit(batch)) {
+        return;  // not committed: leave the file for the next poll
+    }
     if (config_.after == "delete") {
         std::error_code ec;
         fs::remove(file, ec);

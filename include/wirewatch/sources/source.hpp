@@ -33,9 +33,10 @@ struct SourceContext {
     boost::asio::io_context& io;
     const Clock& clock;
     config::FetchConfig fetch;
-    // Matches, routes and commits a batch to the state store; returns once it is durable, so a
-    // source may then forget its input (e.g. move a spool file to done/).
-    std::function<void(Batch&)> emit;
+    // Matches, routes and commits a batch to the state store. Returns true once it is durable,
+    // so a source may then forget its input (e.g. move a spool file to done/); false when it
+    // could not be committed (the source keeps its input and offers it again next poll).
+    std::function<bool(Batch&)> emit;
 };
 
 class Source {

@@ -1,0 +1,190 @@
+#include "wirewatch/alerts/dispatcher.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "wirewatch/log.hpp"
+
+namespace ww::alerts {
+
+namespace {
+
+constexpr int kBatch = 256;
+
+}  // namespace
+
+std::chrono::milliseconds RetryPolicy::backoff(int attempts, std::minstd_rand& random) const {
+    auto delay = first;
+    for (int i = 1; i < attempts && delay < max; ++i) {
+        delay *= 2;
+    }
+    delay = std::min(delay, max);
+    std::uniform_real_distribution<double> jitter(0.8, 1.2);
+    return std::chrono::milliseconds(
+        static_cast<long long>(static_cast<double>(delay.count()) * jitter(random)));
+}
+
+Dispatcher::Dispatcher(boost::asio::io_context& io, state::Store& store, const Clock& clock,
+                       RetryPolicy policy)
+    : io_(io),
+      store_(store),
+      clock_(clock),
+      policy_(policy),
+      timer_(io),
+      drain_timer_(io) {}
+
+Dispatcher::~Dispatcher() { *alive_ = false; }
+
+void Dispatcher::set_channels(Channels channels) { channels_ = std::move(channels); }
+
+void Dispatcher::kick() {
+    if (stopped_ || kicking_) {
+        return;
+    }
+    // Synchronous channels (stdout) finish inside send(); guard against re-entering from
+    // their completion.
+    kicking_ = true;
+    bool more = false;
+    try {
+        auto items = store_.due(clock_.now(), kBatch);
+        more = static_cast<int>(items.size()) == kBatch;
+        for (const auto& item : items) {
+            if (!stopped_ && !in_flight_.count(item.id)) {
+                deliver(item);
+            }
+        }
+    } catch (const state::StoreError& e) {
+        logger("alerts")->error("outbox: {}", e.what());
+    }
+    kicking_ = false;
+    if (more && !stopped_) {
+        boost::asio::post(io_, [this, alive = alive_] {
+            if (*alive) {
+                kick();
+            }
+        });
+        return;
+    }
+    arm_timer();
+}
+
+void Dispatcher::deliver(const state::OutboxItem& item) {
+    auto channel = channels_.find(item.channel_id);
+    if (channel == channels_.end()) {
+        // The channel was removed from the config; keep the alert in case it comes back.
+        finish(item, notify::DeliveryResult::retry("channel \"" + item.channel_id +
+                                                   "\" is not configured",
+                                                   std::chrono::minutes(10)));
+        return;
+    }
+    notify::Alert alert;
+    try {
+        alert = notify::alert_from_json(nlohmann::json::parse(item.payload));
+    } catch (const nlohmann::json::exception& e) {
+        finish(item, notify::DeliveryResult::failed(std::string("corrupt outbox payload: ") +
+                                                    e.what()));
+        return;
+    }
+    in_flight_.insert(item.id);
+    channel->second->send(alert, [this, alive = alive_, item](notify::DeliveryResult result) {
+        if (!*alive) {
+            return;
+        }
+        in_flight_.erase(item.id);
+        finish(item, result);
+        check_drained();
+    });
+}
+
+void Dispatcher::finish(const state::OutboxItem& item, const notify::DeliveryResult& result) {
+    auto log = logger("alerts");
+    const auto now = clock_.now();
+    try {
+        switch (result.kind) {
+            case notify::DeliveryResult::Kind::Delivered:
+                store_.mark_delivered(item.id, now);
+                log->debug("alert={} channel={}: delivered", item.alert_id, item.channel_id);
+                return;
+            case notify::DeliveryResult::Kind::Retry: {
+                const int attempts = item.attempts + 1;
+                auto delay = std::max(result.retry_after, policy_.backoff(attempts, random_));
+                if (now + delay > item.created_at + policy_.deadline) {
+                    store_.mark_dead(item.id, "gave up after " + std::to_string(attempts) +
+                                                  " attempts: " + result.reason);
+                    log->error("alert={} channel={}: undeliverable after {} attempts: {}",
+                               item.alert_id, item.channel_id, attempts, result.reason);
+                    return;
+                }
+                store_.mark_retry(item.id, now + delay, result.reason);
+                log->warn("alert={} channel={}: attempt {} failed, retrying in {}s: {}",
+                          item.alert_id, item.channel_id, attempts,
+                          std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
+                          result.reason);
+                return;
+            }
+            case notify::DeliveryResult::Kind::Failed:
+                store_.mark_dead(item.id, result.reason);
+                log->error("alert={} channel={}: rejected, moved to dead letters: {}",
+                           item.alert_id, item.channel_id, result.reason);
+                return;
+        }
+    } catch (const state::StoreError& e) {
+        log->error("alert={} channel={}: cannot record delivery: {}", item.alert_id,
+                   item.channel_id, e.what());
+    }
+}
+
+void Dispatcher::arm_timer() {
+    if (stopped_) {
+        return;
+    }
+    std::optional<state::TimePoint> next;
+    try {
+        next = store_.next_due();
+    } catch (const state::StoreError& e) {
+        logger("alerts")->error("outbox: {}", e.what());
+    }
+    if (!next) {
+        return;
+    }
+    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now());
+    timer_.expires_after(std::max(delay, std::chrono::milliseconds(10)));
+    timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+        if (!ec && *alive) {
+            kick();
+        }
+    });
+}
+
+void Dispatcher::drain(std::chrono::milliseconds grace, std::function<void()> done) {
+    kick();
+    stopped_ = true;
+    timer_.cancel();
+    drained_ = std::move(done);
+    drain_timer_.expires_after(grace);
+    drain_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+        if (ec || !*alive || !drained_) {
+            return;
+        }
+        logger("alerts")->warn("shutdown: {} deliveries still in flight after the grace period; "
+                               "they stay in the outbox and are sent after restart",
+                               in_flight_.size());
+        auto callback = std::move(drained_);
+        drained_ = nullptr;
+        callback();
+    });
+    check_drained();
+}
+
+void Dispatcher::check_drained() {
+    if (drained_ && in_flight_.empty()) {
+        drain_timer_.cancel();
+        auto callback = std::move(drained_);
+        drained_ = nullptr;
+        callback();
+    }
+}
+
+}  // namespace ww::alerts

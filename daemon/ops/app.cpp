@@ -1,0 +1,326 @@
+#include "wirewatch/ops/app.hpp"
+
+#include <sys/stat.h>
+
+#include <set>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ops/loaded_config.hpp"
+#include "wirewatch/alerts/dispatcher.hpp"
+#include "wirewatch/alerts/router.hpp"
+#include "wirewatch/hash.hpp"
+#include "wirewatch/log.hpp"
+#include "wirewatch/sources/source.hpp"
+#include "wirewatch/state/store.hpp"
+
+namespace ww::ops {
+
+namespace {
+
+constexpr auto kRuleWatchInterval = std::chrono::seconds(2);
+
+// Everything built from one version of the config. Swapped whole on reload.
+struct Generation {
+    LoadedConfig loaded;
+    std::unique_ptr<sources::SourceContext> context;
+    std::vector<std::unique_ptr<sources::Source>> sources;
+    std::unique_ptr<rules::Scratch> scratch;
+};
+
+// Size and mtime of every rule file: a cheap fingerprint to notice edits without inotify.
+std::string rule_files_signature(const std::vector<std::filesystem::path>& files) {
+    std::string signature;
+    for (const auto& file : files) {
+        struct stat st {};
+        signature += file.string();
+        if (::stat(file.c_str(), &st) == 0) {
+            signature += '@' + std::to_string(st.st_size) + '@' +
+                         std::to_string(st.st_mtim.tv_sec) + '.' +
+                         std::to_string(st.st_mtim.tv_nsec);
+        }
+        signature += '\n';
+    }
+    return signature;
+}
+
+}  // namespace
+
+struct App::Impl {
+    Impl(boost::asio::io_context& io, const Clock& clock, AppOptions options)
+        : io(io), clock(clock), options(std::move(options)), watch_timer(io) {}
+
+    boost::asio::io_context& io;
+    const Clock& clock;
+    AppOptions options;
+    std::unique_ptr<state::Store> store;
+    std::unique_ptr<alerts::Dispatcher> dispatcher;
+    std::unique_ptr<Generation> current;
+    boost::asio::thread_pool compile_pool{1};
+    boost::asio::steady_timer watch_timer;
+    std::string watched_signature;
+    std::function<void()> on_rules_changed;
+    bool reloading = false;
+    bool started = false;
+    bool stopping = false;
+    std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+
+    std::unique_ptr<Generation> build(LoadedConfig loaded, Diagnostics& diags);
+    void activate(std::unique_ptr<Generation> next);
+    bool emit(sources::Batch& batch);
+    void watch_rules();
+};
+
+std::unique_ptr<Generation> App::Impl::build(LoadedConfig loaded, Diagnostics& diags) {
+    auto generation = std::make_unique<Generation>();
+    generation->loaded = std::move(loaded);
+    generation->context = std::make_unique<sources::SourceContext>(sources::SourceContext{
+        io, clock, generation->loaded.config.fetch,
+        [this](sources::Batch& batch) { return emit(batch); }});
+    for (const auto& source_config : generation->loaded.config.sources) {
+        if (auto source = sources::make_source(source_config, *generation->context, diags)) {
+            generation->sources.push_back(std::move(source));
+        }
+    }
+    if (diags.has_errors()) {
+        return nullptr;
+    }
+    generation->scratch = generation->loaded.rules->make_scratch();
+    return generation;
+}
+
+void App::Impl::activate(std::unique_ptr<Generation> next) {
+    if (current) {
+        for (auto& source : current->sources) {
+            source->stop();
+        }
+    }
+    dispatcher->set_channels(next->loaded.channels);
+    // Keep the old generation alive until the loop has unwound any handler of it.
+    auto old = std::move(current);
+    current = std::move(next);
+    boost::asio::post(io, [old = std::shared_ptr<Generation>(std::move(old))] {});
+    if (started) {
+        for (auto& source : current->sources) {
+            source->start();
+        }
+    }
+    watched_signature = rule_files_signature(current->loaded.rule_files);
+}
+
+bool App::Impl::emit(sources::Batch& batch) {
+    auto log = logger("sources");
+    const auto now = clock.now();
+    const auto now_seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    const Generation& generation = *current;
+    try {
+        const bool record_only =
+            !batch.alert_on_first_poll && !store->source_polled_before(batch.source_id);
+        std::vector<std::string> new_ids;
+        std::vector<state::NewAlert> alerts;
+        std::set<std::string> in_batch;
+        for (auto& doc : batch.documents) {
+            if (doc.item_id.empty()) {
+                doc.item_id = "h:" + hex64(fnv1a64(doc.url + "\x1f" + doc.title));
+            }
+            if (!in_batch.insert(doc.item_id).second ||
+                store->has_seen(batch.source_id, doc.item_id)) {
+                continue;
+            }
+            new_ids.push_back(doc.item_id);
+            if (record_only) {
+                continue;
+            }
+            auto hits = generation.loaded.rules->match(doc, *generation.scratch);
+            if (hits.empty()) {
+                continue;
+            }
+            for (const auto& alert : generation.loaded.router->route(doc, hits, now_seconds)) {
+                const auto* subscriber = generation.loaded.subscriber(alert.subscriber_id);
+                alerts.push_back({alert.id, alert.subscriber_id,
+                                  notify::to_json(alert).dump(
+                                      -1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                  subscriber ? subscriber->channels
+                                             : std::vector<std::string>{}});
+            }
+        }
+        const int added = store->record(batch.source_id, new_ids, alerts, now);
+        if (record_only) {
+            log->info("source={}: first poll, recorded {} existing items without alerting",
+                      batch.source_id, new_ids.size());
+        } else if (!new_ids.empty()) {
+            log->info("source={}: {} new items, {} alerts", batch.source_id, new_ids.size(),
+                      added);
+        }
+    } catch (const state::StoreError& e) {
+        log->error("source={}: cannot record {} documents, will retry next poll: {}",
+                   batch.source_id, batch.documents.size(), e.what());
+        return false;
+    }
+    dispatcher->kick();
+    return true;
+}
+
+void App::Impl::watch_rules() {
+    watch_timer.expires_after(kRuleWatchInterval);
+    watch_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping) {
+            return;
+        }
+        if (current && current->loaded.config.rules.watch && !reloading) {
+            Diagnostics ignored;
+            auto files = current->loaded.config.rule_files(ignored);
+            auto signature = rule_files_signature(files);
+            if (signature != watched_signature) {
+                watched_signature = signature;
+                logger("rules")->info("rule files changed on disk; reloading");
+                on_rules_changed();
+            }
+        }
+        watch_rules();
+    });
+}
+
+App::App(boost::asio::io_context& io, const Clock& clock, AppOptions options)
+    : impl_(std::make_unique<Impl>(io, clock, std::move(options))) {
+    impl_->on_rules_changed = [this] { reload(); };
+}
+
+App::~App() {
+    *impl_->alive = false;
+    impl_->compile_pool.join();
+}
+
+bool App::load(Diagnostics& diags) {
+    auto loaded = load_config_and_rules(impl_->options.config_path, impl_->options.state_dir,
+                                        /*use_cache=*/true, diags);
+    if (!loaded) {
+        return false;
+    }
+    try {
+        impl_->store = state::Store::open(loaded->config.daemon.state_dir);
+    } catch (const state::StoreError& e) {
+        diags.error({impl_->options.config_path.string(), 0, 0},
+                    std::string("state: ") + e.what());
+        return false;
+    }
+    impl_->dispatcher =
+        std::make_unique<alerts::Dispatcher>(impl_->io, *impl_->store, impl_->clock);
+    auto generation = impl_->build(std::move(*loaded), diags);
+    if (!generation) {
+        return false;
+    }
+    impl_->activate(std::move(generation));
+    return true;
+}
+
+void App::start() {
+    impl_->started = true;
+    for (auto& source : impl_->current->sources) {
+        source->start();
+    }
+    impl_->dispatcher->kick();
+    impl_->watch_rules();
+}
+
+void App::poll_all_once(std::function<void()> done) {
+    auto remaining = std::make_shared<std::size_t>(impl_->current->sources.size());
+    if (*remaining == 0) {
+        boost::asio::post(impl_->io, std::move(done));
+        return;
+    }
+    auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
+    for (auto& source : impl_->current->sources) {
+        source->poll([remaining, shared_done] {
+            if (--*remaining == 0) {
+                (*shared_done)();
+            }
+        });
+    }
+}
+
+void App::reload(std::function<void(bool)> done) {
+    Impl& impl = *impl_;
+    if (impl.reloading) {
+        logger("ops")->warn("reload already in progress; ignoring this request");
+        if (done) {
+            done(false);
+        }
+        return;
+    }
+    impl.reloading = true;
+    logger("ops")->info("reloading config={}", impl.options.config_path.string());
+    // Parsing and compiling may take seconds with many rules: do it off the loop, then
+    // swap on the loop. Documents being matched keep using the old generation meanwhile.
+    boost::asio::post(impl.compile_pool, [&impl, alive = impl.alive, done = std::move(done)] {
+        auto diags = std::make_shared<Diagnostics>();
+        auto loaded = std::make_shared<std::optional<LoadedConfig>>(load_config_and_rules(
+            impl.options.config_path, impl.options.state_dir, /*use_cache=*/true, *diags));
+        boost::asio::post(impl.io, [&impl, alive, done, diags, loaded] {
+            if (!*alive) {
+                return;
+            }
+            impl.reloading = false;
+            std::unique_ptr<Generation> next;
+            if (*loaded) {
+                next = impl.build(std::move(**loaded), *diags);
+            }
+            auto log = logger("ops");
+            for (const auto& d : diags->all()) {
+                if (d.level == Level::Error) {
+                    log->error("{}", d.str());
+                } else {
+                    log->warn("{}", d.str());
+                }
+            }
+            if (!next) {
+                log->error("reload failed with {} errors; the previous config and rules stay "
+                           "in force",
+                           diags->error_count());
+                if (done) {
+                    done(false);
+                }
+                return;
+            }
+            impl.activate(std::move(next));
+            log->info("reloaded: {}", impl.current->loaded.summary());
+            if (done) {
+                done(true);
+            }
+        });
+    });
+}
+
+void App::shutdown(std::function<void()> done) {
+    impl_->stopping = true;
+    impl_->watch_timer.cancel();
+    if (impl_->current) {
+        for (auto& source : impl_->current->sources) {
+            source->stop();
+        }
+    }
+    if (!impl_->dispatcher) {
+        boost::asio::post(impl_->io, std::move(done));
+        return;
+    }
+    impl_->dispatcher->drain(impl_->current ? impl_->current->loaded.config.daemon.shutdown_grace
+                                            : std::chrono::seconds(10),
+                             std::move(done));
+}
+
+std::string App::status() const {
+    if (!impl_->current) {
+        return "not loaded";
+    }
+    std::string text = impl_->current->loaded.summary();
+    try {
+        text += ", outbox " + std::to_string(impl_->store->pending_count()) + " pending";
+    } catch (const state::StoreError&) {
+    }
+    return text;
+}
+
+}  // namespace ww::ops

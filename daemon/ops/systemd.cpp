@@ -1,0 +1,51 @@
+#include "ops/systemd.hpp"
+
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+namespace ww::ops {
+
+namespace {
+
+void ping_every(std::shared_ptr<boost::asio::steady_timer> timer, std::chrono::microseconds period) {
+    timer->expires_after(period);
+    timer->async_wait([timer, period](const boost::system::error_code& ec) {
+        if (ec) {
+            return;
+        }
+        sd_notify(0, "WATCHDOG=1");
+        ping_every(timer, period);
+    });
+}
+
+}  // namespace
+
+void notify_ready(const std::string& status) {
+    sd_notify(0, ("READY=1\nSTATUS=" + status).c_str());
+}
+
+void notify_reloading() {
+    // systemd 253+ wants MONOTONIC_USEC with RELOADING=1; older ones ignore it.
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    const long long usec = static_cast<long long>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+    sd_notify(0, ("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec)).c_str());
+}
+
+void notify_stopping() { sd_notify(0, "STOPPING=1"); }
+
+void notify_status(const std::string& status) { sd_notify(0, ("STATUS=" + status).c_str()); }
+
+void start_watchdog(boost::asio::io_context& io) {
+    uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) {
+        return;
+    }
+    ping_every(std::make_shared<boost::asio::steady_timer>(io),
+               std::chrono::microseconds(usec / 2));
+}
+
+}  // namespace ww::ops
