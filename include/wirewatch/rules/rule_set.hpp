@@ -21,7 +21,7 @@ const char* severity_name(Severity s);
 bool parse_severity(const std::string& name, Severity& out);
 
 // One rule as written in a rule file (before compilation).
-struct RuleDef;  // defined in daemon/rules; opaque to other parts
+struct RuleDef;  // defined in rule_def.hpp (for `check`, `explain` and tests)
 
 // Evidence of one rule hitting one document.
 struct Span {
@@ -44,6 +44,17 @@ struct Hit {
 
 class Scratch;  // per-thread matching state; create with RuleSet::make_scratch()
 
+}  // namespace ww::rules
+
+// Scratch stays opaque outside daemon/rules, so destroying it must happen in a translation
+// unit that sees its definition (daemon/rules/scratch_delete.cpp).
+template <>
+struct std::default_delete<ww::rules::Scratch> {
+    void operator()(ww::rules::Scratch* scratch) const;
+};
+
+namespace ww::rules {
+
 struct RuleInfo {
     std::string id;
     Severity severity = Severity::Medium;
@@ -51,11 +62,23 @@ struct RuleInfo {
     Location where;
 };
 
+// How a rule set came to be: for logs, metrics, `--stats` and tests.
+struct CompileStats {
+    bool from_cache = false;          // databases were loaded from options.cache_dir
+    std::filesystem::path cache_file; // the cache file used or written; empty without a cache
+    double seconds = 0;               // wall time of compile() (build or load)
+    std::size_t literal_patterns = 0; // Hyperscan literal ids (keyword variants), all databases
+    std::size_t regex_patterns = 0;
+    std::size_t database_bytes = 0;   // sum of hs_database_size() over all databases
+};
+
 class RuleSet {
 public:
     virtual ~RuleSet() = default;
     virtual std::size_t size() const = 0;
     virtual const std::vector<RuleInfo>& rules() const = 0;
+    virtual const CompileStats& stats() const = 0;
+    // Thread-safe. The scratch must not outlive this rule set.
     virtual std::unique_ptr<Scratch> make_scratch() const = 0;
     // Every rule that hits `doc`, in rule order. `scratch` must come from this rule set and
     // not be used by another thread at the same time.

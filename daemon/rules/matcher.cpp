@@ -1,0 +1,471 @@
+// match(): normalize each field, scan it, then evaluate the rules whose terms were found.
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+#include "rules/compiled.hpp"
+#include "rules/snippet.hpp"
+#include "rules/terms.hpp"
+
+namespace ww::rules {
+
+namespace {
+
+using namespace detail;
+
+[[noreturn]] void die(const std::string& message) {
+    // A scan error means the database, scratch or memory is broken: a wrong answer (missed
+    // alerts) is worse than a restart by systemd.
+    std::fprintf(stderr, "wirewatch: rules: fatal: %s\n", message.c_str());
+    if (auto log = spdlog::get("rules")) {
+        log->critical("fatal: {}", message);
+        log->flush();
+    }
+    std::abort();
+}
+
+// What a match callback needs; lives on the stack of scan() for one hs_scan call.
+struct ScanContext {
+    const Group* group;
+    std::string_view text;
+    std::vector<Occurrence>* out;
+    std::uint8_t field;
+};
+
+// Literal match. Hyperscan reports the end offset; the start is end - length. Whole words are
+// checked here, from the bytes around the literal, instead of with \b in the patterns (which
+// would force the slow regex compiler on every keyword).
+int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsigned int,
+               void* context) {
+    auto& c = *static_cast<ScanContext*>(context);
+    const Pattern& p = c.group->patterns[id];
+    const auto end = static_cast<std::size_t>(to);
+    const std::size_t begin = end - p.length;
+    if (p.word_first && detail::word_char_before(c.text, begin)) {
+        return 0;  // inside a word: "war" in "software"
+    }
+    const bool end_ok = !p.word_last || !detail::word_char_at(c.text, end);
+    std::size_t word_end = end;
+    for (std::uint32_t i = p.refs_begin; i < p.refs_end; ++i) {
+        const PatternRef& r = c.group->refs[i];
+        if (r.prefix) {
+            // "strike*": the span covers the whole word ("strikes"), for evidence and NEAR.
+            if (word_end == end) {
+                while (detail::word_char_at(c.text, word_end)) {
+                    ++word_end;
+                    while (word_end < c.text.size() &&
+                           (static_cast<unsigned char>(c.text[word_end]) & 0xC0) == 0x80) {
+                        ++word_end;
+                    }
+                }
+            }
+            c.out->push_back(Occurrence{r.term, c.field, static_cast<std::uint32_t>(begin),
+                                        static_cast<std::uint32_t>(word_end)});
+        } else if (end_ok) {
+            c.out->push_back(Occurrence{r.term, c.field, static_cast<std::uint32_t>(begin),
+                                        static_cast<std::uint32_t>(end)});
+        }
+    }
+    return 0;  // never stop early: every occurrence may matter for NEAR and evidence
+}
+
+// Regex match (SOM_LEFTMOST): one report per end offset; duplicates are merged after the scan.
+int on_regex(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
+             void* context) {
+    auto& c = *static_cast<ScanContext*>(context);
+    c.out->push_back(Occurrence{c.group->regex_terms[id], c.field,
+                                static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)});
+    return 0;
+}
+
+void scan_db(const hs_database_t* db, std::string_view text, hs_scratch_t* scratch,
+             match_event_handler handler, ScanContext& ctx) {
+    const hs_error_t err = hs_scan(db, text.data(), static_cast<unsigned int>(text.size()), 0,
+                                   scratch, handler, &ctx);
+    if (err != HS_SUCCESS && err != HS_SCAN_TERMINATED) {
+        die("hs_scan failed with error " + std::to_string(err));
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Scratch> CompiledRuleSet::make_scratch() const {
+    auto s = std::make_unique<Scratch>();
+    s->owner_ = this;
+    if (prototype_) {
+        hs_scratch_t* clone = nullptr;
+        if (hs_clone_scratch(prototype_.get(), &clone) != HS_SUCCESS) {
+            die("hs_clone_scratch failed (out of memory?)");
+        }
+        s->hs_.reset(clone);
+    }
+    s->term_range_.assign(terms_.size(), {0, 0});
+    s->candidate_.assign(rules_.size(), 0);
+    return s;
+}
+
+void CompiledRuleSet::reset(Scratch& s) const {
+    for (std::uint32_t t : s.touched_terms_) {
+        s.term_range_[t] = {0, 0};
+    }
+    s.touched_terms_.clear();
+    for (std::uint32_t r : s.candidates_) {
+        s.candidate_[r] = 0;
+    }
+    s.candidates_.clear();
+    s.occurrences_.clear();
+    s.has_text_ = {};
+    s.words_ready_ = {};
+}
+
+void CompiledRuleSet::scan(const Document& doc, Scratch& s) const {
+    if (s.owner_ != this) {
+        die("a Scratch was used with a rule set other than the one that made it");
+    }
+    reset(s);
+    for (std::uint8_t g = 0; g < kGroups; ++g) {
+        const Group& group = groups_[g];
+        if (!group.literals && !group.regexes) {
+            continue;
+        }
+        text::NormalizeOptions options;
+        options.fold_case = g == kFolded;
+        for (std::uint8_t f = 0; f < kFields; ++f) {
+            if ((group.fields & (1u << f)) == 0) {
+                continue;
+            }
+            const std::string& raw = doc.field(kFieldOrder[f]);
+            if (raw.empty()) {
+                continue;
+            }
+            s.text_[g][f] = text::normalize(raw, options);
+            s.has_text_[g][f] = true;
+            std::string_view t = s.text_[g][f].text;
+            // hs_scan takes an unsigned int length and offsets are kept in 32 bits.
+            t = t.substr(0, std::numeric_limits<std::uint32_t>::max() - 1);
+            ScanContext ctx{&group, t, &s.occurrences_, f};
+            if (group.literals) {
+                scan_db(group.literals.get(), t, s.hs_.get(), on_literal, ctx);
+            }
+            if (group.regexes) {
+                scan_db(group.regexes.get(), t, s.hs_.get(), on_regex, ctx);
+            }
+        }
+    }
+    auto& occ = s.occurrences_;
+    if (occ.empty()) {
+        return;
+    }
+    // Group by term; within a term, document order. Equal starts keep the longest match
+    // (a regex reports every end offset of one match).
+    std::sort(occ.begin(), occ.end(), [](const Occurrence& a, const Occurrence& b) {
+        if (a.term != b.term) {
+            return a.term < b.term;
+        }
+        if (a.field != b.field) {
+            return a.field < b.field;
+        }
+        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+    });
+    std::size_t w = 0;
+    for (std::size_t r = 0; r < occ.size(); ++r) {
+        if (w > 0 && occ[w - 1].term == occ[r].term && occ[w - 1].field == occ[r].field &&
+            occ[w - 1].begin == occ[r].begin) {
+            occ[w - 1] = occ[r];
+            continue;
+        }
+        occ[w++] = occ[r];
+    }
+    occ.resize(w);
+    for (std::uint32_t i = 0; i < occ.size();) {
+        const std::uint32_t term = occ[i].term;
+        std::uint32_t j = i;
+        while (j < occ.size() && occ[j].term == term) {
+            ++j;
+        }
+        s.term_range_[term] = {i, j};
+        s.touched_terms_.push_back(term);
+        for (std::uint32_t k = term_rules_begin_[term]; k < term_rules_begin_[term + 1]; ++k) {
+            const std::uint32_t rule = term_rules_[k];
+            if (!s.candidate_[rule]) {
+                s.candidate_[rule] = 1;
+                s.candidates_.push_back(rule);
+            }
+        }
+        i = j;
+    }
+    std::sort(s.candidates_.begin(), s.candidates_.end());
+}
+
+bool CompiledRuleSet::found(const Scratch& s, const TermRef& ref) const {
+    const auto [b, e] = s.term_range_[ref.term];
+    for (std::uint32_t i = b; i < e; ++i) {
+        if ((1u << s.occurrences_[i].field) & ref.fields) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std::uint8_t field,
+                                            std::uint32_t offset) const {
+    auto& starts = s.words_[group][field];
+    if (!s.words_ready_[group][field]) {
+        starts.clear();
+        const std::string_view t = s.text_[group][field].text;
+        bool in_word = false;
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            if ((static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) {
+                continue;  // inside a UTF-8 sequence: decided at its lead byte
+            }
+            const bool w = detail::word_char_at(t, i);
+            if (w && !in_word) {
+                starts.push_back(static_cast<std::uint32_t>(i));
+            }
+            in_word = w;
+        }
+        s.words_ready_[group][field] = true;
+    }
+    // Ordinal of the word containing (or last starting before) `offset`, 1-based.
+    return static_cast<std::uint32_t>(std::upper_bound(starts.begin(), starts.end(), offset) -
+                                      starts.begin());
+}
+
+void CompiledRuleSet::positions(const CompiledRule& rule, std::uint32_t node, Scratch& s,
+                                std::vector<WordSpan>& out, bool first_only) const {
+    const QNode& q = rule.query[node];
+    switch (q.kind) {
+        case QueryNode::Kind::Term: {
+            const TermRef& ref = rule.query_terms[q.ref];
+            const auto [b, e] = s.term_range_[ref.term];
+            for (std::uint32_t i = b; i < e; ++i) {
+                const Occurrence o = s.occurrences_[i];
+                if (((1u << o.field) & ref.fields) == 0) {
+                    continue;
+                }
+                const std::uint32_t last = o.end > o.begin ? o.end - 1 : o.begin;
+                out.push_back(WordSpan{o.field, word_ordinal(s, rule.group, o.field, o.begin),
+                                       word_ordinal(s, rule.group, o.field, last)});
+            }
+            return;
+        }
+        case QueryNode::Kind::Or:
+            for (std::uint32_t c : q.children) {
+                positions(rule, c, s, out, false);
+            }
+            return;
+        case QueryNode::Kind::Near:
+            break;
+        default:
+            return;  // the parser allows no AND/NOT under NEAR
+    }
+    std::vector<WordSpan> left;
+    std::vector<WordSpan> right;
+    positions(rule, q.children[0], s, left, false);
+    if (left.empty()) {
+        return;
+    }
+    positions(rule, q.children[1], s, right, false);
+    if (right.empty()) {
+        return;
+    }
+    // Sweep: right sorted by (field, first); for each left span look only at right spans
+    // whose first word can be within distance (bounded by the longest right span).
+    auto by_start = [](const WordSpan& a, const WordSpan& b) {
+        return a.field != b.field ? a.field < b.field : a.first < b.first;
+    };
+    std::sort(right.begin(), right.end(), by_start);
+    std::uint32_t longest = 0;
+    for (const WordSpan& r : right) {
+        longest = std::max(longest, r.last - r.first);
+    }
+    const auto n = static_cast<std::uint32_t>(q.distance);
+    for (const WordSpan& a : left) {
+        const std::uint32_t from = a.first > n + longest + 1 ? a.first - n - longest - 1 : 0;
+        auto it = std::lower_bound(right.begin(), right.end(), WordSpan{a.field, from, 0},
+                                   by_start);
+        for (; it != right.end() && it->field == a.field && it->first <= a.last + n + 1; ++it) {
+            const WordSpan& b = *it;
+            bool ok;
+            if (q.ordered) {
+                // ONEAR: the left operand starts first; at most n words between.
+                ok = a.first < b.first && (b.first <= a.last || b.first - a.last - 1 <= n);
+            } else {
+                const WordSpan& x = a.first <= b.first ? a : b;
+                const WordSpan& y = a.first <= b.first ? b : a;
+                ok = y.first <= x.last || y.first - x.last - 1 <= n;
+            }
+            if (ok) {
+                out.push_back(WordSpan{a.field, std::min(a.first, b.first),
+                                       std::max(a.last, b.last)});
+                if (first_only) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+bool CompiledRuleSet::eval_query(const CompiledRule& rule, std::uint32_t node,
+                                 Scratch& s) const {
+    const QNode& q = rule.query[node];
+    switch (q.kind) {
+        case QueryNode::Kind::Term:
+            return found(s, rule.query_terms[q.ref]);
+        case QueryNode::Kind::Not:
+            return !eval_query(rule, q.children[0], s);
+        case QueryNode::Kind::And:
+            for (std::uint32_t c : q.children) {
+                if (!eval_query(rule, c, s)) {
+                    return false;
+                }
+            }
+            return true;
+        case QueryNode::Kind::Or:
+            for (std::uint32_t c : q.children) {
+                if (eval_query(rule, c, s)) {
+                    return true;
+                }
+            }
+            return false;
+        case QueryNode::Kind::Near: {
+            std::vector<WordSpan> spans;
+            positions(rule, node, s, spans, true);
+            return !spans.empty();
+        }
+    }
+    return false;
+}
+
+bool CompiledRuleSet::language_ok(const CompiledRule& rule, const Document& doc) {
+    const auto& wanted = rule.def->languages;
+    if (wanted.empty() || doc.language.empty()) {
+        return true;
+    }
+    std::string lang = doc.language;
+    std::transform(lang.begin(), lang.end(), lang.begin(), [](unsigned char c) {
+        return static_cast<char>(c == '_' ? '-' : std::tolower(c));
+    });
+    const std::string primary = lang.substr(0, lang.find('-'));
+    return std::any_of(wanted.begin(), wanted.end(),
+                       [&](const std::string& w) { return w == lang || w == primary; });
+}
+
+namespace {
+
+bool query_hit(const CompiledRuleSet& set, const CompiledRule& rule, Scratch& s) {
+    if (rule.query.empty()) {
+        return false;
+    }
+    // A query needs one of its non-negated terms found: NOT alone never hits.
+    const bool any = std::any_of(rule.query_terms.begin(), rule.query_terms.end(),
+                                 [&](const TermRef& r) { return r.positive && set.found(s, r); });
+    return any && set.eval_query(rule, 0, s);
+}
+
+}  // namespace
+
+bool CompiledRuleSet::evaluate(const CompiledRule& rule, const Document& doc, Scratch& s) const {
+    if (!language_ok(rule, doc)) {
+        return false;
+    }
+    for (const TermRef& ex : rule.excludes) {
+        if (found(s, ex)) {
+            return false;
+        }
+    }
+    for (const auto* list : {&rule.keywords, &rule.regexes}) {
+        for (const TermRef& r : *list) {
+            if (found(s, r)) {
+                return true;
+            }
+        }
+    }
+    return query_hit(*this, rule, s);
+}
+
+void CompiledRuleSet::spans_of(const Scratch& s, const TermRef& ref, std::uint8_t group,
+                               std::vector<Span>& out) const {
+    const auto [b, e] = s.term_range_[ref.term];
+    for (std::uint32_t i = b; i < e; ++i) {
+        const Occurrence& o = s.occurrences_[i];
+        if (((1u << o.field) & ref.fields) == 0) {
+            continue;
+        }
+        const text::NormalizedText& nt = s.text_[group][o.field];
+        out.push_back(Span{kFieldOrder[o.field], nt.original_begin(o.begin),
+                           nt.original_end(o.end)});
+    }
+}
+
+Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scratch& s) const {
+    Hit hit;
+    hit.rule_id = rule.def->id;
+    hit.severity = rule.def->severity;
+    hit.tags = rule.def->tags;
+    std::vector<bool> used(rule.written.size(), false);
+    auto take = [&](const TermRef& r) {
+        if (r.positive && found(s, r)) {
+            used[r.written] = true;
+            spans_of(s, r, rule.group, hit.spans);
+        }
+    };
+    for (const auto& r : rule.keywords) {
+        take(r);
+    }
+    if (query_hit(*this, rule, s)) {
+        for (const auto& r : rule.query_terms) {
+            take(r);
+        }
+    }
+    for (const auto& r : rule.regexes) {
+        take(r);
+    }
+    for (std::size_t i = 0; i < used.size(); ++i) {
+        if (used[i]) {
+            hit.terms.push_back(rule.written[i]);
+        }
+    }
+    auto& spans = hit.spans;
+    std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+        if (a.field != b.field) {
+            return a.field < b.field;
+        }
+        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+    });
+    spans.erase(std::unique(spans.begin(), spans.end(),
+                            [](const Span& a, const Span& b) {
+                                return a.field == b.field && a.begin == b.begin && a.end == b.end;
+                            }),
+                spans.end());
+    if (!spans.empty()) {
+        const Span& first = spans.front();
+        std::vector<std::pair<std::size_t, std::size_t>> ranges;
+        for (const Span& sp : spans) {
+            if (sp.field == first.field) {
+                ranges.emplace_back(sp.begin, sp.end);
+            }
+        }
+        Snippet snippet = make_snippet(doc.field(first.field), first.begin, first.end, ranges);
+        hit.snippet = std::move(snippet.text);
+        hit.marks = std::move(snippet.marks);
+    }
+    return hit;
+}
+
+std::vector<Hit> CompiledRuleSet::match(const Document& doc, Scratch& s) const {
+    scan(doc, s);
+    std::vector<Hit> hits;
+    for (std::uint32_t r : s.candidates_) {
+        if (evaluate(rules_[r], doc, s)) {
+            hits.push_back(make_hit(rules_[r], doc, s));
+        }
+    }
+    return hits;
+}
+
+}  // namespace ww::rules

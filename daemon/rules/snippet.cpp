@@ -1,0 +1,129 @@
+#include "rules/snippet.hpp"
+
+#include <algorithm>
+
+#include "rules/terms.hpp"
+
+namespace ww::rules::detail {
+
+namespace {
+
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
+
+bool continuation(std::string_view s, std::size_t i) {
+    return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+}
+
+std::size_t next_char(std::string_view s, std::size_t i) {
+    if (i >= s.size()) {
+        return s.size();
+    }
+    ++i;
+    while (continuation(s, i)) {
+        ++i;
+    }
+    return i;
+}
+
+std::size_t prev_char(std::string_view s, std::size_t i) {
+    if (i == 0) {
+        return 0;
+    }
+    --i;
+    while (i > 0 && continuation(s, i)) {
+        --i;
+    }
+    return i;
+}
+
+std::size_t count_chars(std::string_view s, std::size_t from, std::size_t to) {
+    std::size_t n = 0;
+    for (std::size_t i = from; i < to; ++i) {
+        n += !continuation(s, i);
+    }
+    return n;
+}
+
+bool is_space(std::string_view s, std::size_t i) {
+    const char c = s[i];
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+}  // namespace
+
+Snippet make_snippet(std::string_view original, std::size_t begin, std::size_t end,
+                     const std::vector<std::pair<std::size_t, std::size_t>>& ranges,
+                     std::size_t chars) {
+    const std::size_t n = original.size();
+    begin = std::min(begin, n);
+    end = std::clamp(end, begin, n);
+    while (continuation(original, begin)) {
+        --begin;
+    }
+    while (continuation(original, end)) {
+        ++end;
+    }
+
+    // Share what the span leaves of the budget between both sides; a side that runs out of
+    // text hands the rest to the other.
+    const std::size_t span_chars = count_chars(original, begin, end);
+    const std::size_t budget = chars > span_chars ? chars - span_chars : 0;
+    const std::size_t left_avail = count_chars(original, 0, begin);
+    const std::size_t right_avail = count_chars(original, end, n);
+    std::size_t left = std::min(budget / 2, left_avail);
+    const std::size_t right = std::min(budget - left, right_avail);
+    left = std::min(budget - right, left_avail);
+
+    std::size_t start = begin;
+    for (std::size_t i = 0; i < left; ++i) {
+        start = prev_char(original, start);
+    }
+    std::size_t stop = end;
+    for (std::size_t i = 0; i < right; ++i) {
+        stop = next_char(original, stop);
+    }
+    // Never start or stop inside a word: drop the partial word, then the spaces beside it.
+    if (start > 0 && word_char_before(original, start) && word_char_at(original, start)) {
+        while (start < begin && word_char_at(original, start)) {
+            start = next_char(original, start);
+        }
+    }
+    if (start > 0) {
+        while (start < begin && is_space(original, start)) {
+            ++start;
+        }
+    }
+    if (stop < n && word_char_before(original, stop) && word_char_at(original, stop)) {
+        while (stop > end && word_char_before(original, stop)) {
+            stop = prev_char(original, stop);
+        }
+    }
+    if (stop < n) {
+        while (stop > end && is_space(original, stop - 1)) {
+            --stop;
+        }
+    }
+
+    Snippet out;
+    const std::size_t lead = start > 0 ? kEllipsis.size() : 0;
+    if (start > 0) {
+        out.text += kEllipsis;
+    }
+    for (std::size_t i = start; i < stop; ++i) {
+        const char c = original[i];
+        out.text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    }
+    if (stop < n) {
+        out.text += kEllipsis;
+    }
+    for (const auto& [b, e] : ranges) {
+        const std::size_t cb = std::max(b, start);
+        const std::size_t ce = std::min(e, stop);
+        if (cb < ce) {
+            out.marks.emplace_back(cb - start + lead, ce - start + lead);
+        }
+    }
+    return out;
+}
+
+}  // namespace ww::rules::detail

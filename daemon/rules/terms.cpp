@@ -1,0 +1,150 @@
+#include "rules/terms.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "wirewatch/text/normalize.hpp"
+
+namespace ww::rules::detail {
+
+namespace {
+
+bool is_separator(char c) {
+    return c == ' ' || c == '-';
+}
+
+bool ascii_word_char(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Folded like normalize_term() output and sorted for binary_search: English function words
+// plus those of the other languages analysts most often watch, and "news" itself.
+constexpr auto kStopWords = std::to_array<std::string_view>({
+    "a", "about", "after", "all", "an", "and", "are", "as", "at", "be", "but", "by", "das", "de",
+    "der", "des", "die", "du", "el", "en", "et", "for", "from", "has", "have", "he", "her", "his",
+    "i", "in", "is", "it", "its", "la", "le", "les", "news", "not", "of", "on", "or", "said",
+    "says", "she", "that", "the", "their", "they", "this", "to", "un", "und", "une", "was", "we",
+    "were", "with", "you",
+});
+static_assert(std::is_sorted(kStopWords.begin(), kStopWords.end()));
+
+}  // namespace
+
+TermText normalize_term(std::string_view written, bool case_sensitive) {
+    TermText out;
+    if (!written.empty() && written.back() == '*') {
+        out.prefix = true;
+        written.remove_suffix(1);
+    }
+    text::NormalizeOptions options;
+    options.fold_case = !case_sensitive;
+    out.normalized = text::normalize_string(written, options);
+    return out;
+}
+
+std::vector<std::string> separator_variants(std::string_view normalized) {
+    // Split into chunks of non-separators; leading/trailing separators stay part of the text.
+    std::size_t lead = 0;
+    while (lead < normalized.size() && is_separator(normalized[lead])) {
+        ++lead;
+    }
+    std::size_t tail = normalized.size();
+    while (tail > lead && is_separator(normalized[tail - 1])) {
+        --tail;
+    }
+    std::vector<std::string_view> chunks;
+    std::size_t i = lead;
+    while (i < tail) {
+        std::size_t j = i;
+        while (j < tail && !is_separator(normalized[j])) {
+            ++j;
+        }
+        chunks.push_back(normalized.substr(i, j - i));
+        while (j < tail && is_separator(normalized[j])) {
+            ++j;
+        }
+        i = j;
+    }
+    const std::string_view head = normalized.substr(0, lead);
+    const std::string_view foot = normalized.substr(tail);
+    if (chunks.size() <= 1) {
+        return {std::string(normalized)};
+    }
+
+    static constexpr std::array<std::string_view, 3> kJoiners = {" ", "-", ""};
+    const std::size_t gaps = chunks.size() - 1;
+    std::vector<std::string> out;
+    auto build = [&](auto joiner_of_gap) {
+        std::string v(head);
+        for (std::size_t g = 0; g < chunks.size(); ++g) {
+            if (g > 0) {
+                v += joiner_of_gap(g - 1);
+            }
+            v += chunks[g];
+        }
+        v += foot;
+        out.push_back(std::move(v));
+    };
+    if (gaps <= kMaxFreeSeparators) {
+        std::size_t combos = 1;
+        for (std::size_t g = 0; g < gaps; ++g) {
+            combos *= kJoiners.size();
+        }
+        for (std::size_t c = 0; c < combos; ++c) {
+            build([&](std::size_t gap) {
+                std::size_t digit = c;
+                for (std::size_t k = 0; k < gap; ++k) {
+                    digit /= kJoiners.size();
+                }
+                return kJoiners[digit % kJoiners.size()];
+            });
+        }
+    } else {
+        for (std::string_view joiner : kJoiners) {
+            build([&](std::size_t) { return joiner; });
+        }
+    }
+    return out;
+}
+
+std::size_t count_word_chars(std::string_view normalized) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < normalized.size(); ++i) {
+        // Count code points, not bytes: skip UTF-8 continuation bytes.
+        if ((static_cast<unsigned char>(normalized[i]) & 0xC0) == 0x80) {
+            continue;
+        }
+        if (word_char_at(normalized, i)) {
+            ++n;
+        }
+    }
+    return n;
+}
+
+bool is_stop_word(std::string_view normalized) {
+    return std::binary_search(kStopWords.begin(), kStopWords.end(), normalized);
+}
+
+bool word_char_before(std::string_view text, std::size_t pos) {
+    if (pos == 0) {
+        return false;
+    }
+    const auto c = static_cast<unsigned char>(text[pos - 1]);
+    if (c < 0x80) {
+        return ascii_word_char(c);
+    }
+    return text::word_char_before(text, pos);
+}
+
+bool word_char_at(std::string_view text, std::size_t pos) {
+    if (pos >= text.size()) {
+        return false;
+    }
+    const auto c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+        return ascii_word_char(c);
+    }
+    return text::word_char_at(text, pos);
+}
+
+}  // namespace ww::rules::detail
