@@ -54,6 +54,7 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
     std::string dc_date;
     std::string atom_date;
     std::string language;
+    std::string enclosure;
     for (const xmlNode* c = xml::first_element(item); c != nullptr; c = xml::next_element(c)) {
         Ns ns = xml::ns_of(c);
         std::string_view name = xml::local_name(c);
@@ -85,6 +86,8 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
             if (atom_date.empty() || name == "published") {
                 atom_date = xml::raw_text(c);
             }
+        } else if (is_core(c, "enclosure") && enclosure.empty()) {
+            enclosure = xml::attr(c, "url");
         } else if (ns == Ns::Dc && name == "language") {
             language = clean_language(xml::raw_text(c));
         }
@@ -131,6 +134,11 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
     std::string id = clean_guid;
     if (id.empty()) {
         id = clean_token(xml::attr(item, "about"));  // RDF: rdf:about is the item's URI
+    }
+    if (id.empty() && clean_link.empty()) {
+        // Podcast-style items with neither guid nor link: the media file names the item
+        // better than a hash of an often empty title.
+        id = clean_token(enclosure);
     }
     finish_document(doc, id, clean_link, date_text, ctx);
     out.documents.push_back(std::move(doc));
