@@ -172,6 +172,9 @@ std::string caret(std::string_view query, std::size_t offset) {
     std::replace(shown.begin(), shown.end(), '\n', ' ');
     std::replace(shown.begin(), shown.end(), '\t', ' ');
     offset = std::min(offset, query.size());
+    if (query.find_first_not_of(" \t\n") == std::string_view::npos) {
+        return "";  // nothing to point into
+    }
     return "\n    " + shown + "\n    " + std::string(code_points(query.substr(0, offset)), ' ') +
            "^";
 }
@@ -491,10 +494,16 @@ private:
             detail::TermText norm = detail::normalize_term(t->text, rule.case_sensitive);
             warn_broad(src_.inside_string(pos, t->offset), "query term", t->text, norm);
         }
-        if (!satisfiable(*parsed, rule.case_sensitive)) {
-            warning(rule.query_where,
-                    "query can never match (it needs a term that is found and not negated, "
-                    "and its terms contradict each other or are all negated)");
+        switch (satisfiable(*parsed, rule.case_sensitive)) {
+            case Satisfiable::Yes:
+                break;
+            case Satisfiable::AllNegated:
+                warning(rule.query_where,
+                        "query can never match: every term is negated, and NOT alone never hits");
+                break;
+            case Satisfiable::Contradiction:
+                warning(rule.query_where, "query can never match: its terms contradict each other");
+                break;
         }
         rule.parsed_query = std::move(parsed);
     }
@@ -512,7 +521,9 @@ private:
     // Brute force over the distinct terms: is there an assignment where the query is true and
     // at least one non-negated term is found (the matcher's rule)? NEAR counts as AND, which
     // can only make this answer "yes" more often, so a warning is never wrong.
-    static bool satisfiable(const QueryNode& root, bool case_sensitive) {
+    enum class Satisfiable { Yes, AllNegated, Contradiction };
+
+    static Satisfiable satisfiable(const QueryNode& root, bool case_sensitive) {
         std::map<std::string, std::size_t> atoms;
         std::map<const QueryNode*, std::size_t> atom_of;
         std::uint32_t positive = 0;
@@ -527,7 +538,7 @@ private:
                 auto [it, inserted] = atoms.emplace(key, atoms.size());
                 atom_of[n] = it->second;
                 if (atoms.size() > kMaxSatisfiabilityTerms) {
-                    return true;
+                    return Satisfiable::Yes;  // too many to try; assume the author knew
                 }
                 if (polarity) {
                     positive |= 1u << it->second;
@@ -539,13 +550,16 @@ private:
                 stack.emplace_back(&c, child_polarity);
             }
         }
+        if (positive == 0) {
+            return Satisfiable::AllNegated;
+        }
         const std::uint32_t combos = 1u << atoms.size();
         for (std::uint32_t mask = 0; mask < combos; ++mask) {
             if ((mask & positive) != 0 && eval(root, mask, atom_of)) {
-                return true;
+                return Satisfiable::Yes;
             }
         }
-        return false;
+        return Satisfiable::Contradiction;
     }
 
     static bool eval(const QueryNode& n, std::uint32_t mask,
@@ -581,8 +595,19 @@ void load_into(std::string_view text, const std::string& path, Diagnostics& diag
         diags.error(src.at(e.source().begin), std::string(e.description()));
         return;
     }
-    RuleLoader loader(src, diags);
+    // Collected per file and reported in file order, as a compiler would, although the
+    // checks run per key, then per term, then per query.
+    Diagnostics local;
+    RuleLoader loader(src, local);
     loader.load(root, out);
+    std::vector<Diagnostic> items = local.all();
+    std::stable_sort(items.begin(), items.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return a.where.line != b.where.line ? a.where.line < b.where.line
+                                            : a.where.column < b.where.column;
+    });
+    for (auto& d : items) {
+        diags.add(std::move(d));
+    }
 }
 
 // Ids are unique across every file of a rule set: the second one is an error, the first gets
