@@ -152,8 +152,8 @@ bool App::Impl::emit(sources::Batch& batch) {
             log->info("source={}: first poll, recorded {} existing items without alerting",
                       batch.source_id, new_ids.size());
         } else if (!new_ids.empty()) {
-            log->info("source={}: {} new items, {} alerts", batch.source_id, new_ids.size(),
-                      added);
+            log->info("source={}: {} new item{}, {} alert{}", batch.source_id, new_ids.size(),
+                      new_ids.size() == 1 ? "" : "s", added, added == 1 ? "" : "s");
         }
     } catch (const state::StoreError& e) {
         log->error("source={}: cannot record {} documents, will retry next poll: {}",

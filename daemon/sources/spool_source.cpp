@@ -161,6 +161,9 @@ std::optional<std::vector<Document>> SpoolSource::read_file(const fs::path& file
 
 void SpoolSource::poll(std::function<void()> done) {
     std::error_code ec;
+    // A spool folder that is missing is simply empty: create it so writers can start.
+    fs::create_directories(config_.path, ec);
+    ec.clear();
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(config_.path, ec)) {
         std::error_code type_ec;
