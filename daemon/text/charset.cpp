@@ -19,10 +19,9 @@ namespace {
 // Windows-1252 0x80..0x9F. The five undefined bytes map to the C1 control of the same value,
 // as the WHATWG Encoding Standard does; sanitize_utf8 then drops them.
 constexpr std::array<char16_t, 32> kCp1252High = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
 enum class Kind { kGuess, kUtf8, kCp1252, kUtf16Le, kUtf16Be, kIconv };
@@ -60,10 +59,10 @@ Resolved resolve(std::string_view charset) {
     if (one_of(label, {"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8"})) {
         return {Kind::kUtf8, {}};
     }
-    if (one_of(label, {"iso-8859-1", "iso8859-1", "iso_8859-1", "iso88591", "iso_8859-1:1987",
-                       "latin1", "l1", "iso-ir-100", "csisolatin1", "cp819", "ibm819",
-                       "us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "windows-1252",
-                       "cp1252", "x-cp1252"})) {
+    if (one_of(label,
+               {"iso-8859-1", "iso8859-1", "iso_8859-1", "iso88591", "iso_8859-1:1987", "latin1",
+                "l1", "iso-ir-100", "csisolatin1", "cp819", "ibm819", "us-ascii", "ascii",
+                "ansi_x3.4-1968", "iso646-us", "windows-1252", "cp1252", "x-cp1252"})) {
         return {Kind::kCp1252, {}};
     }
     if (one_of(label, {"utf-16le", "utf-16", "unicode", "ucs-2", "csunicode", "iso-10646-ucs-2",

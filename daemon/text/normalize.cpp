@@ -62,10 +62,21 @@ constexpr AsciiTables kAscii = make_ascii_tables();
 // compatibility forms of these (U+FE58 SMALL EM DASH -> U+2014) fold the same way.
 Fold classify(char32_t cp, const utf8proc_property_t* prop) {
     switch (cp) {
-        case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x02BC:
-        case 0x0060: case 0x00B4:
+        case 0x2018:
+        case 0x2019:
+        case 0x201A:
+        case 0x201B:
+        case 0x2032:
+        case 0x02BC:
+        case 0x0060:
+        case 0x00B4:
             return Fold::kApostrophe;
-        case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x00AB: case 0x00BB:
+        case 0x201C:
+        case 0x201D:
+        case 0x201E:
+        case 0x201F:
+        case 0x00AB:
+        case 0x00BB:
         case 0x2033:
             return Fold::kQuote;
         case 0x2212:
@@ -123,26 +134,90 @@ char32_t fold_undecomposable(char32_t cp) {
         return 0;
     }
     switch (cp) {
-        case 0x00D8: return 'O';
-        case 0x00F8: return 'o';
-        case 0x0110: return 'D';
-        case 0x0111: return 'd';
-        case 0x0126: return 'H';
-        case 0x0127: return 'h';
-        case 0x0131: return 'i';
-        case 0x0141: return 'L';
-        case 0x0142: return 'l';
-        case 0x0166: return 'T';
-        case 0x0167: return 't';
-        case 0x0180: return 'b';
-        case 0x01B5: return 'Z';
-        case 0x01B6: return 'z';
-        case 0x0197: return 'I';
-        case 0x0243: return 'B';
-        case 0x0268: return 'i';
-        case 0x0640: return kDropped;
-        default: return 0;
+        case 0x00D8:
+            return 'O';
+        case 0x00F8:
+            return 'o';
+        case 0x0110:
+            return 'D';
+        case 0x0111:
+            return 'd';
+        case 0x0126:
+            return 'H';
+        case 0x0127:
+            return 'h';
+        case 0x0131:
+            return 'i';
+        case 0x0141:
+            return 'L';
+        case 0x0142:
+            return 'l';
+        case 0x0166:
+            return 'T';
+        case 0x0167:
+            return 't';
+        case 0x0180:
+            return 'b';
+        case 0x01B5:
+            return 'Z';
+        case 0x01B6:
+            return 'z';
+        case 0x0197:
+            return 'I';
+        case 0x0243:
+            return 'B';
+        case 0x0268:
+            return 'i';
+        case 0x0640:
+            return kDropped;
+        default:
+            return 0;
     }
+}
+
+// What the segment loop needs to know about a code point.
+struct CodePointFacts {
+    Fold fold = Fold::kKeep;
+    bool mark = false;
+    // Bit (2 * fold_case + fold_diacritics) set: alone, the code point is already folded.
+    std::uint8_t stable = 0;
+};
+
+unsigned option_bit(bool fold_case, bool fold_diacritics) {
+    return 1u << ((fold_case ? 2 : 0) + (fold_diacritics ? 1 : 0));
+}
+
+CodePointFacts compute_facts(char32_t cp) {
+    const utf8proc_property_t* prop = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+    CodePointFacts facts;
+    facts.fold = classify(cp, prop);
+    facts.mark = is_mark(prop);
+    if (prop->decomp_seqindex == UINT16_MAX) {
+        const bool has_case = prop->casefold_seqindex != UINT16_MAX;
+        const bool has_diacritic = is_foldable_mark(cp) || fold_undecomposable(cp) != 0;
+        for (const bool fold_case : {false, true}) {
+            for (const bool fold_diacritics : {false, true}) {
+                if (!(fold_case && has_case) && !(fold_diacritics && has_diacritic)) {
+                    facts.stable |=
+                        static_cast<std::uint8_t>(option_bit(fold_case, fold_diacritics));
+                }
+            }
+        }
+    }
+    return facts;
+}
+
+// Facts for U+0000..U+07FF, built once: the two-byte range holds Latin, Greek, Cyrillic,
+// Hebrew and Arabic, where a utf8proc lookup per letter was most of the cost.
+const CodePointFacts* two_byte_facts() {
+    static const std::array<CodePointFacts, 0x800> table = [] {
+        std::array<CodePointFacts, 0x800> t{};
+        for (char32_t cp = 0; cp < 0x800; ++cp) {
+            t[cp] = compute_facts(cp);
+        }
+        return t;
+    }();
+    return table.data();
 }
 
 // Long runs of combining marks (Zalgo text) are split into several segments so that the
@@ -268,6 +343,8 @@ public:
           p_(reinterpret_cast<const unsigned char*>(in.data())),
           options_(options),
           ascii_(options.fold_case ? kAscii.folded.data() : kAscii.plain.data()),
+          facts_(two_byte_facts()),
+          option_bit_(option_bit(options.fold_case, options.fold_diacritics)),
           out_(text, map, in.size()) {}
 
     void run() {
@@ -276,7 +353,7 @@ public:
         while (i < n) {
             const unsigned char c = p_[i];
             if (c >= 0x80) {
-                i = segment(i);
+                i = (c < 0xE0 && copy_two_byte(i)) ? i + 2 : segment(i);
                 continue;
             }
             if constexpr (kHaveBlocks) {
@@ -311,6 +388,40 @@ public:
     }
 
 private:
+    // Copies a two-byte character that is already folded and not followed by a mark; false
+    // leaves it to segment(). Most Cyrillic, Greek, Hebrew and Arabic letters take this path.
+    bool copy_two_byte(std::size_t i) {
+        const std::size_t n = in_.size();
+        if (i + 2 >= n || p_[i] < 0xC2 || (p_[i + 1] & 0xC0) != 0x80) {
+            return false;
+        }
+        const char32_t cp = ((p_[i] & 0x1Fu) << 6) | (p_[i + 1] & 0x3Fu);
+        const CodePointFacts& f = facts_[cp];
+        if (f.fold != Fold::kKeep || (f.stable & option_bit_) == 0) {
+            return false;
+        }
+        const unsigned char next = p_[i + 2];
+        if (next < 0x80) {
+            if (ascii_[next] == kAsciiDrop) {
+                return false;
+            }
+        } else {
+            if (next < 0xC2 || next >= 0xE0 || i + 3 >= n || (p_[i + 3] & 0xC0) != 0x80) {
+                return false;
+            }
+            const CodePointFacts& nf = facts_[((next & 0x1Fu) << 6) | (p_[i + 3] & 0x3Fu)];
+            if (nf.mark || nf.fold == Fold::kDrop) {
+                return false;
+            }
+        }
+        out_.ensure(2);
+        const auto src = static_cast<std::uint32_t>(i);
+        out_.put(p_[i], src);
+        out_.put(p_[i + 1], src);
+        out_.set_last_end(static_cast<std::uint32_t>(i + 2));
+        return true;
+    }
+
     // Whether the ASCII character before byte `next` may have combining marks to gather: a
     // mark would start with a non-ASCII byte, and dropped controls are looked past.
     bool may_take_marks(unsigned char next) const {
@@ -326,17 +437,17 @@ private:
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + i));
         // Bytes the scalar path must see: non-ASCII (high bit; also negative, so < 0x20 in
         // the signed compare), controls, DEL and the backtick (folded to an apostrophe).
-        const unsigned special = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) |
-            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))) |
-            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
+        const unsigned special =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) |
+                                  _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))) |
+                                  _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
         std::size_t len = special == 0 ? kBlock : static_cast<std::size_t>(__builtin_ctz(special));
         // The last byte copied may carry combining marks that follow it.
         if (len > 0 && may_take_marks(p_[i + len])) {
             --len;
         }
-        unsigned spaces = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
+        unsigned spaces =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
         spaces &= (1u << len) - 1;
         // A second space in a row collapses: stop after the first and let the scalar path
         // skip the rest of the run.
@@ -366,8 +477,8 @@ private:
             // A copied byte, space included, maps to its own offset: for a single space that
             // is also the start of its whitespace run.
             auto* map = reinterpret_cast<__m128i*>(out_.map_at_end());
-            const __m128i base = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(i)),
-                                               _mm_setr_epi32(0, 1, 2, 3));
+            const __m128i base =
+                _mm_add_epi32(_mm_set1_epi32(static_cast<int>(i)), _mm_setr_epi32(0, 1, 2, 3));
             const __m128i four = _mm_set1_epi32(4);
             _mm_storeu_si128(map, base);
             _mm_storeu_si128(map + 1, _mm_add_epi32(base, four));
@@ -397,10 +508,9 @@ private:
             out_.set_last_end(static_cast<std::uint32_t>(start + bad));
             return start + bad;
         }
-        const utf8proc_property_t* prop = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
-        const Fold fold = classify(cp, prop);
-        if (fold != Fold::kKeep) {
-            apply_fold(fold, src, static_cast<std::uint32_t>(start + len));
+        const CodePointFacts starter = facts(cp);
+        if (starter.fold != Fold::kKeep) {
+            apply_fold(starter.fold, src, static_cast<std::uint32_t>(start + len));
             return start + len;
         }
         // Gather the combining marks that follow the starter. Invisible characters that are
@@ -426,9 +536,8 @@ private:
             if (next_len == 0) {
                 break;
             }
-            const utf8proc_property_t* next_prop =
-                utf8proc_get_property(static_cast<utf8proc_int32_t>(next));
-            if (is_mark(next_prop) || (starter_is_hangul_l && is_hangul_vt_jamo(next))) {
+            const CodePointFacts next_facts = facts(next);
+            if (next_facts.mark || (starter_is_hangul_l && is_hangul_vt_jamo(next))) {
                 has_invisible = has_invisible || scan != end;
                 scan += next_len;
                 end = scan;
@@ -436,7 +545,7 @@ private:
                 ++count;
                 continue;
             }
-            if (classify(next, next_prop) != Fold::kDrop) {
+            if (next_facts.fold != Fold::kDrop) {
                 break;
             }
             scan += next_len;
@@ -449,7 +558,7 @@ private:
             out_.set_last_end(end32);
             return end;
         }
-        if (count == 1 && is_stable(cp, prop)) {
+        if (count == 1 && (starter.stable & option_bit_) != 0) {
             // Already in folded NFKC form on its own (most CJK, Arabic, lowercase Cyrillic):
             // copy the bytes.
             out_.ensure(len);
@@ -463,18 +572,7 @@ private:
         return end;
     }
 
-    bool is_stable(char32_t cp, const utf8proc_property_t* prop) const {
-        if (prop->decomp_seqindex != UINT16_MAX) {
-            return false;
-        }
-        if (options_.fold_case && prop->casefold_seqindex != UINT16_MAX) {
-            return false;
-        }
-        if (options_.fold_diacritics && (is_foldable_mark(cp) || fold_undecomposable(cp) != 0)) {
-            return false;
-        }
-        return true;
-    }
+    CodePointFacts facts(char32_t cp) const { return cp < 0x800 ? facts_[cp] : compute_facts(cp); }
 
     // Runs NFKC (+ case folding, + mark stripping) over one segment with utf8proc.
     void fold_segment(std::size_t start, std::size_t end, bool has_invisible) {
@@ -486,15 +584,15 @@ private:
             size = copy_visible(start, end, visible.data());
             bytes = visible.data();
         }
-        utf8proc_option_t opts = static_cast<utf8proc_option_t>(
-            UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE);
+        utf8proc_option_t opts =
+            static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE);
         if (options_.fold_case) {
             opts = static_cast<utf8proc_option_t>(opts | UTF8PROC_CASEFOLD);
         }
         std::array<utf8proc_int32_t, kWorkCodePoints> work;
         utf8proc_ssize_t count =
-            utf8proc_decompose(bytes, static_cast<utf8proc_ssize_t>(size),
-                               work.data(), static_cast<utf8proc_ssize_t>(work.size()), opts);
+            utf8proc_decompose(bytes, static_cast<utf8proc_ssize_t>(size), work.data(),
+                               static_cast<utf8proc_ssize_t>(work.size()), opts);
         if (count < 0 || static_cast<std::size_t>(count) > work.size()) {
             // Cannot happen for a bounded segment of valid UTF-8; keep the bytes rather than
             // lose text.
@@ -538,14 +636,13 @@ private:
                 put_ascii(static_cast<unsigned char>(cp), src);
                 continue;
             }
-            const utf8proc_property_t* prop =
-                utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+            const CodePointFacts out_facts = facts(cp);
             // Spacing accents decompose to a space plus a combining mark (U+00A8 -> " \u0308");
             // the mark has nothing left to sit on.
-            if (after_space && is_mark(prop)) {
+            if (after_space && out_facts.mark) {
                 continue;
             }
-            const Fold fold = classify(cp, prop);
+            const Fold fold = out_facts.fold;
             after_space = fold == Fold::kSpace;
             if (fold != Fold::kKeep) {
                 apply_fold(fold, src, 0);
@@ -634,6 +731,8 @@ private:
     const unsigned char* p_;
     const NormalizeOptions& options_;
     const unsigned char* ascii_;
+    const CodePointFacts* facts_;
+    unsigned option_bit_;
     Writer<WithMap> out_;
 };
 

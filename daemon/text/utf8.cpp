@@ -9,8 +9,7 @@
 namespace ww::text {
 namespace detail {
 
-std::size_t decode(const unsigned char* p, std::size_t avail, char32_t& cp,
-                   std::size_t* bad_len) {
+std::size_t decode(const unsigned char* p, std::size_t avail, char32_t& cp, std::size_t* bad_len) {
     const unsigned char c = p[0];
     if (c < 0x80) {
         cp = c;
@@ -96,8 +95,7 @@ void append_utf8(std::string& out, char32_t cp) {
 std::size_t previous_start(std::string_view text, std::size_t pos) {
     std::size_t start = pos - 1;
     // At most three continuation bytes precede a lead byte in valid UTF-8.
-    for (int k = 0; k < 3 && start > 0 &&
-                    (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80;
+    for (int k = 0; k < 3 && start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80;
          ++k) {
         --start;
     }

@@ -1,11 +1,11 @@
 // Table-driven tests of normalize(): every folding rule with a negative case beside it.
 
+#include "wirewatch/text/normalize.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "wirewatch/text/normalize.hpp"
 
 namespace ww::text {
 namespace {
@@ -85,6 +85,10 @@ const FoldCase kDiacriticCases[] = {
     {"TurkishDotlessI", "Diyarbakır", "diyarbakir"},
     {"TurkishDottedCapitalI", "İstanbul", "istanbul"},
     {"CyrillicYo", "Ёлка", "елка"},
+    {"CyrillicDecomposedShortIStripped", "и\u0306x", "иx"},
+    {"CyrillicDecomposedShortIComposedWhenKept", "и\u0306x", "йx", true, false},
+    {"CyrillicLowercaseRunCopied", "перемирие в алеппо", "перемирие в алеппо"},
+    {"CyrillicMixedCaseRun", "ПереМирие", "перемирие"},
     {"CyrillicCaseFolded", "МОСКВА", "москва"},
     {"CyrillicCaseKept", "МОСКВА", "МОСКВА", false},
     {"ArabicKept", "حلب", "حلب"},

@@ -15,8 +15,8 @@ namespace {
 struct SpanCase {
     const char* name;
     std::string original;
-    std::string needle;  // searched in the normalized text; must occur
-    std::string expected_span;           // via original_match_end
+    std::string needle;                              // searched in the normalized text; must occur
+    std::string expected_span;                       // via original_match_end
     std::optional<std::string> expected_raw_span{};  // via to_original[e], when it differs
 };
 
@@ -45,13 +45,10 @@ const SpanCase kSpanCases[] = {
     {"WholeText", "CEASE–FIRE", "cease-fire", "CEASE–FIRE"},
     {"MatchBeforeCollapsedWhitespace", "war   \t crimes near", "war", "war"},
     {"MatchBeforeUnicodeWhitespace", "war\u00A0\u3000crimes", "war", "war"},
-    {"PhraseAcrossCollapsedWhitespace", "war \n\t crimes near", "war crimes",
-     "war \n\t crimes"},
+    {"PhraseAcrossCollapsedWhitespace", "war \n\t crimes near", "war crimes", "war \n\t crimes"},
     {"MatchAtStartAfterLeadingSpace", "  \n Aleppo x", "aleppo", "Aleppo"},
-    {"MatchAtEndBeforeTrailingWhitespace", "near Aleppo \n ", "aleppo", "Aleppo",
-     "Aleppo \n "},
-    {"MatchAtEndBeforeTrailingInvisible", "near Aleppo\u200D", "aleppo", "Aleppo",
-     "Aleppo\u200D"},
+    {"MatchAtEndBeforeTrailingWhitespace", "near Aleppo \n ", "aleppo", "Aleppo", "Aleppo \n "},
+    {"MatchAtEndBeforeTrailingInvisible", "near Aleppo\u200D", "aleppo", "Aleppo", "Aleppo\u200D"},
     {"ControlCharBeforeSpaceExcluded", "war\x01 crimes", "war", "war"},
     {"SoftHyphenInsideMatchCovered", "co\u00ADoperate now", "cooperate", "co\u00ADoperate"},
     {"SoftHyphenAfterMatchTrimmed", "Alep\u00ADpo", "alep", "Alep", "Alep\u00AD"},
@@ -103,8 +100,9 @@ TEST(OffsetMap, ExpansionContainingSpacesMapsToOneCharacter) {
     // bytes, spaces included, map to its start.
     const std::string original = "x \uFDFA y";
     const NormalizedText n = normalize(original);
-    ASSERT_EQ(n.text, "x \u0635\u0644\u0649 \u0627\u0644\u0644\u0647 \u0639\u0644\u064A\u0647 "
-                      "\u0648\u0633\u0644\u0645 y");
+    ASSERT_EQ(n.text,
+              "x \u0635\u0644\u0649 \u0627\u0644\u0644\u0647 \u0639\u0644\u064A\u0647 "
+              "\u0648\u0633\u0644\u0645 y");
     for (std::size_t k = 2; k + 2 < n.text.size(); ++k) {
         EXPECT_EQ(n.to_original[k], 2u) << "byte " << k;
     }
@@ -117,9 +115,9 @@ std::string random_text(std::mt19937& rng, std::size_t length) {
     static const std::vector<std::string> kAlphabet = {
         "a", "Z", "7", " ", "  ", "\t", "\n", ".", "-", "'", "`", "\x01", "e\u0301", "\u0301",
         "\u0308", "é", "Ä", "ß", "ﬁ", "…", "Ａ", "²", "\u00A0", "\u3000", "\u200B", "\u200D",
-        "\u00AD", "\uFEFF", "–", "—", "\u2212", "’", "“", "«", "\u2033", "\u00B4", "¨", "ł",
-        "ı", "İ", "Ё", "ж", "حَ", "ـ", "ل", "北", "が", "か\u3099", "한", "\u1112\u1161\u11AB",
-        "न", "\u094D", "🙂", "Σ", "ά", "\u0085", "\u2028", "\u0640",
+        "\u00AD", "\uFEFF", "–", "—", "\u2212", "’", "“", "«", "\u2033", "\u00B4", "¨", "ł", "ı",
+        "İ", "Ё", "ж", "حَ", "ـ", "ل", "北", "が", "か\u3099", "한", "\u1112\u1161\u11AB", "न",
+        "\u094D", "🙂", "Σ", "ά", "\u0085", "\u2028", "\u0640",
         // Long ASCII runs so that the 16-byte block path meets every neighbour above.
         "The Cease Fire In ALEPPO held ", "international observers said. ", "x y z w v u t s r q"};
     std::uniform_int_distribution<std::size_t> pick(0, kAlphabet.size() - 1);
@@ -138,8 +136,8 @@ TEST(OffsetMapProperty, RandomTextKeepsMapInvariants) {
     std::mt19937 rng(12345);
     for (int round = 0; round < 400; ++round) {
         const std::string original = random_text(rng, 1 + round % 60);
-        SCOPED_TRACE(::testing::Message() << "round " << round << " input "
-                                          << ::testing::PrintToString(original));
+        SCOPED_TRACE(::testing::Message()
+                     << "round " << round << " input " << ::testing::PrintToString(original));
         for (const NormalizeOptions options :
              {NormalizeOptions{true, true}, NormalizeOptions{false, false},
               NormalizeOptions{true, false}, NormalizeOptions{false, true}}) {

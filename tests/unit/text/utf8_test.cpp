@@ -32,12 +32,25 @@ const SanitizeCase kSanitizeCases[] = {
     {"TabLfCrKept", "a\tb\nc\r\n", "a\tb\nc\r\n"},
     {"NulDropped", std::string("a\0b", 3), "ab"},
     {"C0ControlsDropped", std::string("a\x01\x08\x0B\x0C\x1B\x1F") + "b", "ab"},
-    {"DelDropped", "a\x7F" "b", "ab"},
-    {"C1ControlsDropped", "a\xC2\x80\xC2\x85\xC2\x9F" "b", "ab"},
-    {"NoBreakSpaceKept", "a\xC2\xA0" "b", "a\xC2\xA0" "b"},
+    {"DelDropped",
+     "a\x7F"
+     "b",
+     "ab"},
+    {"C1ControlsDropped",
+     "a\xC2\x80\xC2\x85\xC2\x9F"
+     "b",
+     "ab"},
+    {"NoBreakSpaceKept",
+     "a\xC2\xA0"
+     "b",
+     "a\xC2\xA0"
+     "b"},
     {"ValidMultibyteKept", "São 北京 🙂", "São 北京 🙂"},
     {"MaxCodePointKept", "\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF"},
-    {"LoneContinuationByte", "a\x80" "b", "a" + kFffd + "b"},
+    {"LoneContinuationByte",
+     "a\x80"
+     "b",
+     "a" + kFffd + "b"},
     {"InvalidLeadBytes", "\xC0\xC1\xF5\xFF", kFffd + kFffd + kFffd + kFffd},
     {"OverlongTwoByte", "\xC0\xAF", kFffd + kFffd},
     {"OverlongThreeByte", "\xE0\x80\xAF", kFffd + kFffd + kFffd},
@@ -45,9 +58,18 @@ const SanitizeCase kSanitizeCases[] = {
     {"Surrogate", "\xED\xA0\x80", kFffd + kFffd + kFffd},
     {"AboveMaxCodePoint", "\xF4\x90\x80\x80", kFffd + kFffd + kFffd + kFffd},
     {"TruncatedAtEndIsOneSubpart", "ab\xE2\x82", "ab" + kFffd},
-    {"TruncatedBeforeAsciiKeepsAscii", "\xE2\x82" "a", kFffd + "a"},
-    {"TruncatedFourByteBeforeValid", "\xF0\x9F\x99" "é", kFffd + "é"},
-    {"InvalidBetweenValid", "é\xFF" "é", "é" + kFffd + "é"},
+    {"TruncatedBeforeAsciiKeepsAscii",
+     "\xE2\x82"
+     "a",
+     kFffd + "a"},
+    {"TruncatedFourByteBeforeValid",
+     "\xF0\x9F\x99"
+     "é",
+     kFffd + "é"},
+    {"InvalidBetweenValid",
+     "é\xFF"
+     "é",
+     "é" + kFffd + "é"},
     {"Utf16BomBytes", "\xFF\xFE", kFffd + kFffd},
 };
 INSTANTIATE_TEST_SUITE_P(Table, SanitizeTest, ::testing::ValuesIn(kSanitizeCases),
@@ -99,12 +121,24 @@ const WordCase kWordCases[] = {
     {"ArabicIndicDigit", " \xD9\xA3", 1, false, true},
     {"CyrillicLetter", "\xD0\xB6 ", 2, true, false},
     {"CjkLetter", "\xE5\x8C\x97\xE4\xBA\xAC", 3, true, true},
-    {"EmDashIsNotWord", "a\xE2\x80\x94" "b", 1, true, false},
-    {"AfterEmDash", "a\xE2\x80\x94" "b", 4, false, true},
-    {"NoBreakSpaceIsNotWord", "a\xC2\xA0" "b", 3, false, true},
+    {"EmDashIsNotWord",
+     "a\xE2\x80\x94"
+     "b",
+     1, true, false},
+    {"AfterEmDash",
+     "a\xE2\x80\x94"
+     "b",
+     4, false, true},
+    {"NoBreakSpaceIsNotWord",
+     "a\xC2\xA0"
+     "b",
+     3, false, true},
     {"EmojiIsNotWord", "\xF0\x9F\x99\x82", 4, false, false},
     {"EmojiAt", "\xF0\x9F\x99\x82", 0, false, false},
-    {"InvalidByteIsNotWord", "\xFF" "a", 1, false, true},
+    {"InvalidByteIsNotWord",
+     "\xFF"
+     "a",
+     1, false, true},
 };
 INSTANTIATE_TEST_SUITE_P(Table, WordCharTest, ::testing::ValuesIn(kWordCases),
                          [](const auto& info) { return std::string(info.param.name); });
