@@ -62,30 +62,67 @@ bool contains(std::initializer_list<std::string_view> set, std::string_view word
 
 // Tags whose whole subtree is chrome or not text.
 bool is_chrome_tag(std::string_view tag) {
-    return contains({"script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-                     "iframe", "svg", "button", "template", "object", "embed", "canvas", "select",
-                     "input", "textarea", "dialog", "menu", "link", "meta", "video", "audio"},
-                    tag);
+    return contains(
+        {"script", "style",    "noscript", "nav",      "header", "footer", "aside",  "form",
+         "iframe", "svg",      "button",   "template", "object", "embed",  "canvas", "select",
+         "input",  "textarea", "dialog",   "menu",     "link",   "meta",   "video",  "audio"},
+        tag);
 }
 
 // Class/id words that mark chrome whatever else the element says about itself.
 bool is_strong_negative(std::string_view w) {
-    return contains({"nav",        "navbar",     "navigation", "menu",      "breadcrumb",
-                     "breadcrumbs", "cookie",    "cookies",    "consent",   "gdpr",
-                     "newsletter", "subscribe",  "subscription", "signup",  "share",
-                     "sharing",    "social",     "comment",    "comments",  "disqus",
-                     "related",    "recommended", "recommendations", "promo", "advert",
-                     "advertisement", "ad",      "ads",        "sponsor",   "sponsored",
-                     "outbrain",   "taboola",    "popup",      "modal",     "paywall",
-                     "trending",   "popular",    "skip",       "toolbar",   "login",
-                     "banner",     "masthead",   "pagination", "pager",     "sronly"},
+    return contains({"nav",
+                     "navbar",
+                     "navigation",
+                     "menu",
+                     "breadcrumb",
+                     "breadcrumbs",
+                     "cookie",
+                     "cookies",
+                     "consent",
+                     "gdpr",
+                     "newsletter",
+                     "subscribe",
+                     "subscription",
+                     "signup",
+                     "share",
+                     "sharing",
+                     "social",
+                     "comment",
+                     "comments",
+                     "disqus",
+                     "related",
+                     "recommended",
+                     "recommendations",
+                     "promo",
+                     "advert",
+                     "advertisement",
+                     "ad",
+                     "ads",
+                     "sponsor",
+                     "sponsored",
+                     "outbrain",
+                     "taboola",
+                     "popup",
+                     "modal",
+                     "paywall",
+                     "trending",
+                     "popular",
+                     "skip",
+                     "toolbar",
+                     "login",
+                     "banner",
+                     "masthead",
+                     "pagination",
+                     "pager",
+                     "sronly"},
                     w);
 }
 
 // Words that are chrome only when nothing marks the element as content.
 bool is_weak_negative(std::string_view w) {
-    return contains({"sidebar", "widget", "header", "footer", "hidden", "tags", "meta",
-                     "aside", "more", "topbar", "dropdown"},
+    return contains({"sidebar", "widget", "header", "footer", "hidden", "tags", "meta", "aside",
+                     "more", "topbar", "dropdown"},
                     w);
 }
 
@@ -320,8 +357,8 @@ Meta read_meta(const xmlNode* root) {
 
 // "Ceasefire talks resume | The Daily Courier" -> "Ceasefire talks resume".
 std::string strip_site_suffix(const std::string& title) {
-    static constexpr std::string_view kSeparators[] = {" | ", " - ", " \xE2\x80\x93 ",
-                                                       " \xE2\x80\x94 ", " :: ", " \xC2\xBB "};
+    static constexpr std::string_view kSeparators[] = {
+        " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xBB "};
     std::size_t best = std::string::npos;
     for (auto sep : kSeparators) {
         std::size_t p = title.rfind(sep);
@@ -357,8 +394,7 @@ const xmlNode* marked_container(const xmlNode* root) {
                 return false;
             }
             std::string_view tag = xml::local_name(n);
-            if (article_body == nullptr &&
-                lowercase(xml::attr(n, "itemprop")) == "articlebody") {
+            if (article_body == nullptr && lowercase(xml::attr(n, "itemprop")) == "articlebody") {
                 article_body = n;
             }
             if (tag == "article") {
@@ -414,9 +450,9 @@ const xmlNode* densest_block(const xmlNode* root) {
     double best_score = 0.0;
     for (const auto& [node, score] : scores) {
         TextStats st = stats_of(node);
-        double density = st.chars == 0 ? 1.0
-                                       : static_cast<double>(st.link_chars) /
-                                             static_cast<double>(st.chars);
+        double density = st.chars == 0
+                             ? 1.0
+                             : static_cast<double>(st.link_chars) / static_cast<double>(st.chars);
         double adjusted = score * (1.0 - density);
         if (adjusted > best_score) {
             best = node;

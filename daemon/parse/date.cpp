@@ -103,14 +103,13 @@ std::optional<int> zone_from_name(std::string_view word) {
         int minutes;
     };
     static constexpr Zone kZones[] = {
-        {"z", 0},       {"ut", 0},      {"utc", 0},     {"gmt", 0},     {"wet", 0},
-        {"est", -300},  {"edt", -240},  {"cst", -360},  {"cdt", -300},  {"mst", -420},
-        {"mdt", -360},  {"pst", -480},  {"pdt", -420},  {"akst", -540}, {"akdt", -480},
-        {"hst", -600},  {"ast", -240},  {"adt", -180},  {"nst", -210},  {"ndt", -150},
-        {"bst", 60},    {"ist", 330},   {"cet", 60},    {"cest", 120},  {"met", 60},
-        {"mest", 120},  {"west", 60},   {"eet", 120},   {"eest", 180},  {"msk", 180},
-        {"jst", 540},   {"kst", 540},   {"hkt", 480},   {"sgt", 480},   {"awst", 480},
-        {"acst", 570},  {"aest", 600},  {"aedt", 660},  {"nzst", 720},  {"nzdt", 780}};
+        {"z", 0},      {"ut", 0},      {"utc", 0},     {"gmt", 0},    {"wet", 0},    {"est", -300},
+        {"edt", -240}, {"cst", -360},  {"cdt", -300},  {"mst", -420}, {"mdt", -360}, {"pst", -480},
+        {"pdt", -420}, {"akst", -540}, {"akdt", -480}, {"hst", -600}, {"ast", -240}, {"adt", -180},
+        {"nst", -210}, {"ndt", -150},  {"bst", 60},    {"ist", 330},  {"cet", 60},   {"cest", 120},
+        {"met", 60},   {"mest", 120},  {"west", 60},   {"eet", 120},  {"eest", 180}, {"msk", 180},
+        {"jst", 540},  {"kst", 540},   {"hkt", 480},   {"sgt", 480},  {"awst", 480}, {"acst", 570},
+        {"aest", 600}, {"aedt", 660},  {"nzst", 720},  {"nzdt", 780}};
     for (const auto& z : kZones) {
         if (z.name == word) {
             return z.minutes;
@@ -276,8 +275,7 @@ std::optional<sys_seconds> parse_words(std::string_view s) {
         if (c == ' ' || c == ',' || c == '\t') {
             flush();
         } else if (c == '-' && !cur.empty() && (is_alpha(cur.back()) || is_digit(cur.back())) &&
-                   cur.find(':') == std::string::npos && i + 1 < s.size() &&
-                   !zone_from_name(cur)) {
+                   cur.find(':') == std::string::npos && i + 1 < s.size() && !zone_from_name(cur)) {
             flush();
         } else if ((c == '+' || c == '-') && !cur.empty() && is_alpha(cur.back())) {
             // "GMT+2", "UTC-05:00": zone name then offset

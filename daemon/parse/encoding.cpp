@@ -229,7 +229,7 @@ std::string decode_to_utf8(std::string_view bytes, std::string_view http_charset
     if (!label.empty()) {
         return ww::text::to_utf8(bytes, label);
     }
-    if (st.multibyte >= st.invalid) {
+    if (st.multibyte * 4 >= st.invalid && st.multibyte > 0) {
         return ww::text::sanitize_utf8(bytes);  // broken bytes become U+FFFD
     }
     return ww::text::to_utf8(bytes, "windows-1252");

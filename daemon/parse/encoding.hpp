@@ -20,7 +20,9 @@ std::string html_meta_charset(std::string_view bytes);
 //      ISO-8859-1 that really are UTF-8 are common; Latin text that happens to validate as
 //      UTF-8 is vanishingly rare), unless a label names a 7-bit stateful encoding;
 //   4. the HTTP charset, then the declared one, unless it says UTF-8;
-//   5. mostly-UTF-8 text with a few broken bytes is UTF-8 with U+FFFD for the broken bytes;
+//   5. UTF-8 text with some broken bytes (at least one valid multi-byte sequence per four
+//      broken bytes: legacy 8-bit text almost never forms valid sequences) is UTF-8 with
+//      U+FFFD for the broken bytes;
 //   6. Windows-1252, which is what ISO-8859-1 labels and unlabelled Western pages mean.
 std::string decode_to_utf8(std::string_view bytes, std::string_view http_charset,
                            std::string_view declared_charset);

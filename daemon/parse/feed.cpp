@@ -29,9 +29,9 @@ std::string lowercase(std::string_view s) {
 
 bool is_html_element(std::string_view name) {
     static constexpr std::string_view kNames[] = {
-        "html", "head",    "body",   "meta", "title", "link", "script", "style", "div",
-        "p",    "article", "section", "header", "main", "nav", "span",  "table", "h1",
-        "h2",   "a",       "br",      "img",  "ul",   "form", "noscript", "base"};
+        "html", "head",    "body",    "meta",   "title", "link", "script",   "style", "div",
+        "p",    "article", "section", "header", "main",  "nav",  "span",     "table", "h1",
+        "h2",   "a",       "br",      "img",    "ul",    "form", "noscript", "base"};
     for (auto n : kNames) {
         if (name == n) {
             return true;
@@ -149,19 +149,31 @@ bool looks_like_json_feed(std::string_view bytes, std::string_view head) {
     return false;
 }
 
-// Text or binary? NUL bytes and runs of control characters mean binary.
+// Text or binary? NUL bytes, control characters, or mostly high bytes that do not even form
+// UTF-8 mean binary. Legacy 8-bit text is mostly ASCII, so it passes.
 bool looks_like_text(std::string_view head) {
     std::size_t control = 0;
-    for (char ch : head) {
-        auto c = static_cast<unsigned char>(ch);
+    std::size_t high = 0;
+    std::size_t bad_utf8 = 0;
+    for (std::size_t i = 0; i < head.size(); ++i) {
+        auto c = static_cast<unsigned char>(head[i]);
         if (c == 0) {
             return false;
         }
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F) {
             ++control;
         }
+        if (c >= 0x80) {
+            ++high;
+            bool lead = c >= 0xC2 && c <= 0xF4;
+            bool cont =
+                i + 1 < head.size() && (static_cast<unsigned char>(head[i + 1]) & 0xC0) == 0x80;
+            if ((c & 0xC0) != 0x80 && !(lead && cont)) {
+                ++bad_utf8;
+            }
+        }
     }
-    return control * 20 <= head.size();
+    return control * 20 <= head.size() && !(high * 3 > head.size() && bad_utf8 * 4 > high);
 }
 
 // Number of end tags "</item>" / "</prefix:item >" in `s`.
@@ -249,7 +261,8 @@ ContentKind detect(std::string_view bytes) {
         }
     }
     std::string start = lowercase(std::string_view(head).substr(0, 2048));
-    if (start.find("<html") != std::string::npos || start.find("<!doctype html") != std::string::npos) {
+    if (start.find("<html") != std::string::npos ||
+        start.find("<!doctype html") != std::string::npos) {
         return ContentKind::Html;  // junk (a stray BOM, whitespace, a PHP notice) before <html>
     }
     if (head[p] == '<' || !looks_like_text(std::string_view(head).substr(0, 4096))) {

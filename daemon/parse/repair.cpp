@@ -111,8 +111,8 @@ std::size_t repair_ampersand(std::string_view s, std::size_t i, std::string& out
         }
         if (k < s.size() && s[k] == ';') {
             std::string_view name = s.substr(j, k - j);
-            if (name == "amp" || name == "lt" || name == "gt" || name == "quot" ||
-                name == "apos" || declared.find(name) != declared.end()) {
+            if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
+                declared.find(name) != declared.end()) {
                 out.append(s.substr(i, k + 1 - i));
                 return k + 1;
             }

@@ -158,8 +158,8 @@ void read_rss(const xmlDoc* doc, const ReadContext& ctx, ParseResult& out) {
             channel = c;
         }
     }
-    std::string feed_language = channel != nullptr ? channel_language(channel)
-                                                   : clean_language(xml::lang_of(root));
+    std::string feed_language =
+        channel != nullptr ? channel_language(channel) : clean_language(xml::lang_of(root));
     // RSS 2.0 nests items in <channel>; RSS 1.0 and 0.90 put them beside it.
     std::size_t taken = 0;
     for (const xmlNode* parent : {channel, root}) {

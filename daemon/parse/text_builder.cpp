@@ -42,11 +42,11 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
 
 bool is_block_tag(std::string_view name) {
     static constexpr std::string_view kBlocks[] = {
-        "p",      "div",     "li",      "ul",         "ol",      "dl",     "dt",     "dd",
-        "h1",     "h2",      "h3",      "h4",         "h5",      "h6",     "blockquote",
-        "pre",    "section", "article", "header",     "footer",  "aside",  "nav",    "table",
-        "tr",     "figure",  "figcaption", "hr",      "address", "main",   "form",   "fieldset",
-        "details", "summary", "tbody",  "thead",      "caption", "center", "body",   "html"};
+        "p",       "div",        "li",     "ul",      "ol",     "dl",   "dt",         "dd",
+        "h1",      "h2",         "h3",     "h4",      "h5",     "h6",   "blockquote", "pre",
+        "section", "article",    "header", "footer",  "aside",  "nav",  "table",      "tr",
+        "figure",  "figcaption", "hr",     "address", "main",   "form", "fieldset",   "details",
+        "summary", "tbody",      "thead",  "caption", "center", "body", "html"};
     for (auto b : kBlocks) {
         if (name == b) {
             return true;
@@ -323,9 +323,9 @@ std::string html_to_text(std::string_view s, bool single_line) {
         std::size_t name_begin = i + (closing ? 2 : 1);
         std::size_t name_end = name_begin;
         std::string name;
-        while (name_end < end && (is_ascii_alpha(s[name_end]) ||
-                                  (s[name_end] >= '0' && s[name_end] <= '9') ||
-                                  s[name_end] == ':' || s[name_end] == '-')) {
+        while (name_end < end &&
+               (is_ascii_alpha(s[name_end]) || (s[name_end] >= '0' && s[name_end] <= '9') ||
+                s[name_end] == ':' || s[name_end] == '-')) {
             name += lower(s[name_end]);
             ++name_end;
         }
@@ -424,7 +424,8 @@ std::string plain_text(std::string_view text, bool single_line) {
     std::size_t pos = 0;
     while (pos <= text.size()) {
         std::size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        std::string_view line =
+            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
         bool blank = true;
         for (char c : line) {
             if (!is_ascii_space(static_cast<unsigned char>(c))) {

@@ -1,13 +1,13 @@
 #pragma once
 // Plain text out of markup: whitespace collapsing, paragraph structure, entity decoding.
 
+#include <libxml/tree.h>
+
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <libxml/tree.h>
 
 namespace ww::parse::detail {
 

@@ -43,10 +43,10 @@ bool is_tracking_param(std::string_view raw_name) {
         }
     }
     static constexpr std::string_view kNames[] = {
-        "fbclid", "gclid",  "gclsrc",  "dclid",       "gbraid",      "wbraid",  "msclkid",
-        "mc_cid", "mc_eid", "ocid",    "cmpid",       "cmp",         "igshid",  "yclid",
-        "twclid", "ttclid", "_ga",     "_gl",         "_hsenc",      "_hsmi",   "mkt_tok",
-        "oly_anon_id",      "oly_enc_id",             "vero_id",     "wt.mc_id", "xtor"};
+        "fbclid",      "gclid",      "gclsrc",  "dclid",    "gbraid", "wbraid", "msclkid",
+        "mc_cid",      "mc_eid",     "ocid",    "cmpid",    "cmp",    "igshid", "yclid",
+        "twclid",      "ttclid",     "_ga",     "_gl",      "_hsenc", "_hsmi",  "mkt_tok",
+        "oly_anon_id", "oly_enc_id", "vero_id", "wt.mc_id", "xtor"};
     for (auto n : kNames) {
         if (name == n) {
             return true;

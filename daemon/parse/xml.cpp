@@ -137,8 +137,8 @@ const xmlAttr* find_attr(const xmlNode* node, std::string_view name, const char*
         if (a->name == nullptr || name != cs(a->name)) {
             continue;
         }
-        if (ns_href != nullptr &&
-            (a->ns == nullptr || a->ns->href == nullptr || std::string_view(cs(a->ns->href)) != ns_href)) {
+        if (ns_href != nullptr && (a->ns == nullptr || a->ns->href == nullptr ||
+                                   std::string_view(cs(a->ns->href)) != ns_href)) {
             continue;
         }
         return a;
@@ -189,8 +189,8 @@ Ns ns_from_uri(std::string_view uri) {
     if (u == "www.google.com/schemas/sitemap-news/0.9") {
         return Ns::News;
     }
-    if (u == "www.sitemaps.org/schemas/sitemap/0.9" ||
-        u == "www.google.com/schemas/sitemap/0.84" || u == "www.google.com/schemas/sitemap/0.9") {
+    if (u == "www.sitemaps.org/schemas/sitemap/0.9" || u == "www.google.com/schemas/sitemap/0.84" ||
+        u == "www.google.com/schemas/sitemap/0.9") {
         return Ns::Sitemap;
     }
     if (u == "www.w3.org/1999/xhtml") {

@@ -46,7 +46,21 @@ DocPtr parse_html(std::string_view utf8, std::string_view base_url);
 
 // Namespaces the readers care about. Elements whose prefix was never declared (common in
 // hand-made feeds: "dc:creator" without xmlns:dc) are classified by the conventional prefix.
-enum class Ns { None, Atom, Atom03, Rss1, Rss09, Rdf, Dc, Content, Media, News, Sitemap, Xhtml, Other };
+enum class Ns {
+    None,
+    Atom,
+    Atom03,
+    Rss1,
+    Rss09,
+    Rdf,
+    Dc,
+    Content,
+    Media,
+    News,
+    Sitemap,
+    Xhtml,
+    Other
+};
 
 Ns ns_of(const xmlNode* node);
 std::string_view local_name(const xmlNode* node);

@@ -39,6 +39,7 @@ struct Article {
 
 // Main text of an HTML article page: scripts, styles, navigation, headers, footers, cookie and
 // newsletter chrome dropped.
-Article extract_article(std::string_view html, std::string_view base_url, std::string_view charset = {});
+Article extract_article(std::string_view html, std::string_view base_url,
+                        std::string_view charset = {});
 
 }  // namespace ww::parse
