@@ -1,6 +1,14 @@
 #pragma once
 // Turning fetched bytes into Documents: feeds of every common format, sitemaps, HTML pages.
-// Pure functions: no network, no file access, no entity expansion. Thread-safe.
+// Pure functions: no network, no file access, no entity expansion. Thread-safe: any number of
+// threads may parse at once.
+//
+// Process-wide effect: the first call initialises libxml2 once and installs an external-entity
+// loader that refuses everything (libxml2 2.9 has no per-parse switch for that), so nothing else
+// in the process can make libxml2 read files or URLs either.
+//
+// Every Document string is sanitized UTF-8. item_id is the guid/id, else the canonical link,
+// else "fnv1a:" + fnv1a64_hex(title + "\x1f" + date text) (see url.hpp). Dates: date.hpp.
 
 #include <string>
 #include <string_view>

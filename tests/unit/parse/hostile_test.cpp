@@ -8,11 +8,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "parse_test_util.hpp"
 #include "wirewatch/parse/feed.hpp"
@@ -305,6 +308,38 @@ TEST(Hostile, DeepNestingDoesNotOverflowTheStack) {
     html += "<p>bottom paragraph</p></body></html>";
     EXPECT_NO_FATAL_FAILURE(parse(xml, ""));
     EXPECT_NO_FATAL_FAILURE(extract_article(html, ""));
+}
+
+}  // namespace
+}  // namespace ww::parse
+
+namespace ww::parse {
+namespace {
+
+TEST(Concurrency, ParsersOnSeveralThreadsAgree) {
+    const std::string feeds[] = {
+        test::feed_fixture("rss2_wordpress.xml"), test::feed_fixture("messy_html_entities.xml"),
+        test::feed_fixture("atom_github_xhtml.xml"), test::page_fixture("courier_article.html")};
+    std::vector<std::string> expected;
+    for (const auto& f : feeds) {
+        expected.push_back(all_text(parse(f, "https://x.example/")));
+    }
+    std::vector<std::thread> threads;
+    std::atomic<int> mismatches{0};
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 20; ++i) {
+                std::size_t k = static_cast<std::size_t>(t + i) % 4;
+                if (all_text(parse(feeds[k], "https://x.example/")) != expected[k]) {
+                    ++mismatches;
+                }
+            }
+        });
+    }
+    for (auto& th : threads) {
+        th.join();
+    }
+    EXPECT_EQ(mismatches.load(), 0);
 }
 
 }  // namespace
