@@ -1251,7 +1251,7 @@ void Loader::run(const toml::table& doc, Config& config) {
 
 }  // namespace
 
-std::optional<Config> load(const std::filesystem::path& file, Diagnostics& diags) {
+std::optional<Config> load_best_effort(const std::filesystem::path& file, Diagnostics& diags) {
     const std::string display = file.string();
     std::ifstream in(file, std::ios::binary);
     if (!in) {
@@ -1278,6 +1278,13 @@ std::optional<Config> load(const std::filesystem::path& file, Diagnostics& diags
     loader.run(doc, config);
     Diagnostics found;
     loader.flush(found);
+    diags.append(found);
+    return config;
+}
+
+std::optional<Config> load(const std::filesystem::path& file, Diagnostics& diags) {
+    Diagnostics found;
+    auto config = load_best_effort(file, found);
     diags.append(found);
     if (found.has_errors()) {
         return std::nullopt;

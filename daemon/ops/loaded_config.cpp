@@ -92,7 +92,9 @@ std::string LoadedConfig::summary() const {
 std::optional<LoadedConfig> load_config_and_rules(const fs::path& config_path,
                                                   const std::optional<fs::path>& state_dir,
                                                   bool use_cache, Diagnostics& diags) {
-    auto config = config::load(config_path, diags);
+    // Read as much as possible even past errors, so one run reports the config's problems
+    // and the rule files' problems together.
+    auto config = config::load_best_effort(config_path, diags);
     if (!config) {
         return std::nullopt;
     }
@@ -101,14 +103,18 @@ std::optional<LoadedConfig> load_config_and_rules(const fs::path& config_path,
     }
     LoadedConfig loaded;
     loaded.rule_files = config->rule_files(diags);
-    auto defs = rules::load_rule_files(loaded.rule_files, diags);
+    // Rule problems are counted apart from config problems: a config typo must not hide the
+    // compile errors of the rules.
+    Diagnostics rule_diags;
+    auto defs = rules::load_rule_files(loaded.rule_files, rule_diags);
     rules::CompileOptions options;
     if (use_cache) {
         options.cache_dir = config->daemon.state_dir / "rules-cache";
     }
-    if (!diags.has_errors()) {
-        loaded.rules = rules::compile(defs, options, diags);
+    if (!rule_diags.has_errors()) {
+        loaded.rules = rules::compile(defs, options, rule_diags);
     }
+    diags.append(rule_diags);
     check_sources(*config, diags);
     for (const auto& channel : config->channels) {
         if (auto notifier = notify::make_notifier(channel, diags)) {

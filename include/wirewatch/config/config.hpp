@@ -133,6 +133,11 @@ struct Config {
 // subscribers, missing required keys per type). Returns nullopt when there was any error.
 std::optional<Config> load(const std::filesystem::path& file, Diagnostics& diags);
 
+// Like load(), but hands back what could be read even when there were errors (nullopt only
+// when the file is unreadable or not TOML), so `check` can go on to report the problems of
+// the rule files too. Never run with a config that came back with errors.
+std::optional<Config> load_best_effort(const std::filesystem::path& file, Diagnostics& diags);
+
 // "30s", "5m", "1h30m", "2d", "250ms" -> duration; "10MiB", "512KiB", "1GB", "100" -> bytes.
 std::optional<Duration> parse_duration(const std::string& text);
 std::optional<std::uint64_t> parse_size(const std::string& text);
