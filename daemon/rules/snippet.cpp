@@ -65,22 +65,21 @@ Snippet make_snippet(std::string_view original, std::size_t begin, std::size_t e
     }
 
     // Share what the span leaves of the budget between both sides; a side that runs out of
-    // text hands the rest to the other.
+    // text hands the rest to the other. Walks at most `chars` characters: documents are long.
     const std::size_t span_chars = count_chars(original, begin, end);
     const std::size_t budget = chars > span_chars ? chars - span_chars : 0;
-    const std::size_t left_avail = count_chars(original, 0, begin);
-    const std::size_t right_avail = count_chars(original, end, n);
-    std::size_t left = std::min(budget / 2, left_avail);
-    const std::size_t right = std::min(budget - left, right_avail);
-    left = std::min(budget - right, left_avail);
-
     std::size_t start = begin;
-    for (std::size_t i = 0; i < left; ++i) {
+    std::size_t left = 0;
+    for (; left < budget / 2 && start > 0; ++left) {
         start = prev_char(original, start);
     }
     std::size_t stop = end;
-    for (std::size_t i = 0; i < right; ++i) {
+    std::size_t right = 0;
+    for (; left + right < budget && stop < n; ++right) {
         stop = next_char(original, stop);
+    }
+    for (; left + right < budget && start > 0; ++left) {
+        start = prev_char(original, start);
     }
     // Never start or stop inside a word: drop the partial word, then the spaces beside it.
     if (start > 0 && word_char_before(original, start) && word_char_at(original, start)) {
@@ -109,9 +108,12 @@ Snippet make_snippet(std::string_view original, std::size_t begin, std::size_t e
     if (start > 0) {
         out.text += kEllipsis;
     }
-    for (std::size_t i = start; i < stop; ++i) {
-        const char c = original[i];
-        out.text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    out.text.append(original.substr(start, stop - start));
+    for (std::size_t i = lead; i < out.text.size(); ++i) {
+        char& c = out.text[i];
+        if (c == '\n' || c == '\r' || c == '\t') {
+            c = ' ';  // same length, so marks stay valid
+        }
     }
     if (stop < n) {
         out.text += kEllipsis;
