@@ -118,4 +118,27 @@ void Transaction::commit() {
     done_ = true;
 }
 
+void migrate(Database& db, std::string_view component, const std::vector<std::string_view>& steps) {
+    db.exec("CREATE TABLE IF NOT EXISTS schema (component TEXT PRIMARY KEY, version INTEGER "
+            "NOT NULL)");
+    Statement query(db.handle(), "SELECT version FROM schema WHERE component = ?");
+    query.bind(1, component);
+    std::size_t version = query.step() ? static_cast<std::size_t>(query.column_int(0)) : 0;
+    query.reset();
+    if (version > steps.size()) {
+        throw StoreError("state.db has " + std::string(component) + " schema version " +
+                         std::to_string(version) + ", newer than this wirewatchd knows (" +
+                         std::to_string(steps.size()) + "); refusing to downgrade it");
+    }
+    Statement update(db.handle(),
+                     "INSERT INTO schema (component, version) VALUES (?, ?) "
+                     "ON CONFLICT (component) DO UPDATE SET version = excluded.version");
+    for (; version < steps.size(); ++version) {
+        Transaction tx(db);
+        db.exec(steps[version]);
+        update.bind(1, component).bind(2, static_cast<std::int64_t>(version + 1)).run();
+        tx.commit();
+    }
+}
+
 }  // namespace ww::state

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wirewatch/state/store.hpp"
 
@@ -64,5 +65,11 @@ private:
     Database& db_;
     bool done_ = false;
 };
+
+// Brings one component's tables to its latest schema. Each component (the core store, source
+// state, alert state...) keeps its own append-only migration list and version row in the
+// `schema` table, so parts can evolve their tables independently. Never edit a migration that
+// has shipped; append a new one.
+void migrate(Database& db, std::string_view component, const std::vector<std::string_view>& steps);
 
 }  // namespace ww::state

@@ -1,4 +1,3 @@
-#include <array>
 #include <system_error>
 
 #include "state/sqlite.hpp"
@@ -8,9 +7,8 @@ namespace ww::state {
 
 namespace {
 
-// Each entry migrates the schema from version i to i+1; PRAGMA user_version holds the
-// current version. Append only: never edit a migration that has shipped.
-constexpr std::array<std::string_view, 1> kMigrations = {
+// The core tables: seen items, alerts and their outbox. Append only (see migrate()).
+const std::vector<std::string_view> kMigrations = {
     R"sql(
     CREATE TABLE sources (
         source_id TEXT PRIMARY KEY,
@@ -77,8 +75,10 @@ public:
         // crashes (only a power loss can drop the last transactions), which is the failure
         // the outbox has to survive.
         db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-        migrate();
+        migrate(db_, "core", kMigrations);
     }
+
+    Database& database() override { return db_; }
 
     bool has_seen(const std::string& source_id, const std::string& item_id) override {
         Statement s(db_.handle(), "SELECT 1 FROM seen WHERE source_id = ? AND item_id = ?");
@@ -204,24 +204,6 @@ public:
     }
 
 private:
-    void migrate() {
-        Statement version_query(db_.handle(), "PRAGMA user_version");
-        version_query.step();
-        auto version = static_cast<std::size_t>(version_query.column_int(0));
-        version_query.reset();
-        if (version > kMigrations.size()) {
-            throw StoreError("state.db has schema version " + std::to_string(version) +
-                             ", newer than this wirewatchd knows (" +
-                             std::to_string(kMigrations.size()) + "); refusing to downgrade it");
-        }
-        for (; version < kMigrations.size(); ++version) {
-            Transaction tx(db_);
-            db_.exec(kMigrations[version]);
-            db_.exec("PRAGMA user_version = " + std::to_string(version + 1));
-            tx.commit();
-        }
-    }
-
     Database db_;
 };
 

@@ -17,6 +17,8 @@
 
 namespace ww::state {
 
+class Database;  // daemon/state/sqlite.hpp
+
 using TimePoint = std::chrono::system_clock::time_point;
 
 class StoreError : public std::runtime_error {
@@ -75,6 +77,10 @@ public:
 
     // Forgets seen items older than `cutoff` (retention).
     virtual int prune_seen(TimePoint cutoff) = 0;
+
+    // The connection, for other parts' state tables (see migrate() in daemon/state/sqlite.hpp):
+    // sharing it lets their writes join the same transactions.
+    virtual Database& database() = 0;
 };
 
 }  // namespace ww::state
