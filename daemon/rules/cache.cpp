@@ -74,9 +74,8 @@ void prune(const std::filesystem::path& keep) {
         }
         files.emplace_back(entry.last_write_time(ec), entry.path());
     }
-    std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
-        return a.first > b.first;
-    });
+    std::sort(files.begin(), files.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t i = kKeepFiles - 1; i < files.size(); ++i) {
         std::filesystem::remove(files[i].second, ec);
     }
@@ -177,10 +176,10 @@ bool load_cache(const std::filesystem::path& file, const Hash128& key,
         hs_database_t* db = nullptr;
         hs_error_t err = hs_deserialize_database(rest.data(), size, &db);
         if (err != HS_SUCCESS) {
-            why = err == HS_DB_VERSION_ERROR    ? "built by another Hyperscan version"
-                  : err == HS_DB_PLATFORM_ERROR ? "built for another CPU"
-                                                : "Hyperscan rejected it (error " +
-                                                      std::to_string(err) + ")";
+            why = err == HS_DB_VERSION_ERROR ? "built by another Hyperscan version"
+                  : err == HS_DB_PLATFORM_ERROR
+                      ? "built for another CPU"
+                      : "Hyperscan rejected it (error " + std::to_string(err) + ")";
             return false;
         }
         dbs[slot].reset(db);

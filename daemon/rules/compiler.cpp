@@ -65,22 +65,22 @@ public:
         const std::uint32_t index = static_cast<std::uint32_t>(set_.rules_.size());
 
         for (const TermDef& kw : def->keywords) {
-            rule.keywords.push_back(ref(rule, literal_term(kw.text, rule.group), def->fields,
-                                        kw.text, true));
+            rule.keywords.push_back(
+                ref(rule, literal_term(kw.text, rule.group), def->fields, kw.text, true));
         }
         if (def->parsed_query) {
             add_query_node(rule, *def->parsed_query, true);
         }
         for (const RegexDef& re : def->regex) {
-            rule.regexes.push_back(ref(rule, regex_term(re, rule.group, *def), def->fields,
-                                       re.pattern, true));
+            rule.regexes.push_back(
+                ref(rule, regex_term(re, rule.group, *def), def->fields, re.pattern, true));
         }
         for (const TermDef& ex : def->exclude) {
-            rule.excludes.push_back(ref(rule, literal_term(ex.text, rule.group), def->fields,
-                                        ex.text, false));
+            rule.excludes.push_back(
+                ref(rule, literal_term(ex.text, rule.group), def->fields, ex.text, false));
         }
-        for (const auto* list : {&rule.keywords, &rule.regexes, &rule.query_terms,
-                                 &rule.excludes}) {
+        for (const auto* list :
+             {&rule.keywords, &rule.regexes, &rule.query_terms, &rule.excludes}) {
             for (const TermRef& r : *list) {
                 set_.groups_[rule.group].fields |= r.fields;
                 if (r.positive) {

@@ -28,8 +28,7 @@ std::string field_list(unsigned fields) {
 
 class Explainer {
 public:
-    Explainer(const CompiledRuleSet& set, const CompiledRule& rule, const Document& doc,
-              Scratch& s)
+    Explainer(const CompiledRuleSet& set, const CompiledRule& rule, const Document& doc, Scratch& s)
         : set_(set), rule_(rule), doc_(doc), s_(s) {}
 
     std::string run() {
@@ -54,9 +53,9 @@ public:
             out_ += "query: " + def.query + "\n";
             out_ += "  parsed as " + to_string(*def.parsed_query) + "\n";
             query = node(0, 1);
-            const bool positive = std::any_of(
-                rule_.query_terms.begin(), rule_.query_terms.end(),
-                [&](const TermRef& r) { return r.positive && set_.found(s_, r); });
+            const bool positive =
+                std::any_of(rule_.query_terms.begin(), rule_.query_terms.end(),
+                            [&](const TermRef& r) { return r.positive && set_.found(s_, r); });
             if (query && !positive) {
                 out_ += "  (true, but no non-negated term was found, so it does not hit)\n";
                 query = false;
@@ -177,14 +176,14 @@ private:
                 }
                 break;
             case QueryNode::Kind::Near: {
-                const std::string op = (q.ordered ? "ONEAR/" : "NEAR/") + std::to_string(q.distance);
+                const std::string op =
+                    (q.ordered ? "ONEAR/" : "NEAR/") + std::to_string(q.distance);
                 const bool operands = results[0] && results[1];
                 line += op + ": " +
-                        (ok ? std::string("within distance")
-                            : operands ? "both found, but never within " +
-                                             std::to_string(q.distance) + " words" +
-                                             (q.ordered ? " in this order" : "")
-                                       : std::string("an operand is missing"));
+                        (ok         ? std::string("within distance")
+                         : operands ? "both found, but never within " + std::to_string(q.distance) +
+                                          " words" + (q.ordered ? " in this order" : "")
+                                    : std::string("an operand is missing"));
                 if (!ok && operands && failed_.empty()) {
                     failed_ = source_text(q) + " (too far apart)";
                 }

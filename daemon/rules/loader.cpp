@@ -1,5 +1,7 @@
 // Rule files: TOML schema, validation, query parsing and load-time warnings.
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -7,8 +9,6 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-
-#include <toml++/toml.h>
 
 #include "rules/terms.hpp"
 #include "wirewatch/rules/rule_def.hpp"
@@ -18,8 +18,8 @@ namespace ww::rules {
 namespace {
 
 const std::vector<std::string> kRuleKeys = {
-    "id",      "description", "keywords", "query",     "regex",          "exclude",
-    "tags",    "severity",    "fields",   "languages", "case_sensitive",
+    "id",   "description", "keywords", "query",     "regex",          "exclude",
+    "tags", "severity",    "fields",   "languages", "case_sensitive",
 };
 const std::vector<std::string> kFieldNames = {"title", "summary", "body", "url"};
 const std::vector<std::string> kSeverityNames = {"info", "low", "medium", "high", "critical"};
@@ -343,9 +343,8 @@ private:
 
     void read_strings(const toml::node& node, const std::string& key,
                       std::vector<std::string>& out) {
-        for_each_string(node, key, [&](const std::string& s, const toml::node&) {
-            out.push_back(s);
-        });
+        for_each_string(node, key,
+                        [&](const std::string& s, const toml::node&) { out.push_back(s); });
     }
 
     void read_terms(const toml::node& node, const std::string& key, std::vector<TermDef>& out) {
@@ -386,10 +385,10 @@ private:
             unsigned bit = field_bit(s);
             if (bit == 0) {
                 std::string hint = did_you_mean(s, kFieldNames);
-                error(element, "unknown field '" + s + "'" +
-                                   (hint.empty() ? std::string()
-                                                 : " (did you mean '" + hint + "'?)") +
-                                   "; expected title, summary, body or url");
+                error(element,
+                      "unknown field '" + s + "'" +
+                          (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)") +
+                          "; expected title, summary, body or url");
             }
             bits |= bit;
         });
@@ -417,7 +416,8 @@ private:
             }
             valid = valid && (primary == tag.size() || tag[primary] == '-');
             if (!valid) {
-                error(element, "'" + s + "' is not a language tag (e.g. \"en\", \"fr\", \"pt-BR\")");
+                error(element,
+                      "'" + s + "' is not a language tag (e.g. \"en\", \"fr\", \"pt-BR\")");
                 return;
             }
             rule.languages.push_back(tag);
@@ -434,8 +434,9 @@ private:
                 body.remove_suffix(1);
             }
             if (body.find('*') != std::string_view::npos) {
-                error(t.where, what + " '" + t.text +
-                                   "': '*' is only allowed at the end of a term (a prefix wildcard)");
+                error(t.where,
+                      what + " '" + t.text +
+                          "': '*' is only allowed at the end of a term (a prefix wildcard)");
                 continue;
             }
             detail::TermText norm = detail::normalize_term(t.text, rule.case_sensitive);
@@ -533,8 +534,8 @@ private:
             stack.pop_back();
             if (n->kind == QueryNode::Kind::Term) {
                 detail::TermText norm = detail::normalize_term(n->text, case_sensitive);
-                std::string key = std::to_string(n->fields) + (norm.prefix ? "*" : "=") +
-                                  norm.normalized;
+                std::string key =
+                    std::to_string(n->fields) + (norm.prefix ? "*" : "=") + norm.normalized;
                 auto [it, inserted] = atoms.emplace(key, atoms.size());
                 atom_of[n] = it->second;
                 if (atoms.size() > kMaxSatisfiabilityTerms) {

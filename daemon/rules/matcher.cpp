@@ -77,15 +77,15 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsig
 int on_regex(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
              void* context) {
     auto& c = *static_cast<ScanContext*>(context);
-    c.out->push_back(Occurrence{c.group->regex_terms[id], c.field,
-                                static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)});
+    c.out->push_back(Occurrence{c.group->regex_terms[id], c.field, static_cast<std::uint32_t>(from),
+                                static_cast<std::uint32_t>(to)});
     return 0;
 }
 
 void scan_db(const hs_database_t* db, std::string_view text, hs_scratch_t* scratch,
              match_event_handler handler, ScanContext& ctx) {
-    const hs_error_t err = hs_scan(db, text.data(), static_cast<unsigned int>(text.size()), 0,
-                                   scratch, handler, &ctx);
+    const hs_error_t err =
+        hs_scan(db, text.data(), static_cast<unsigned int>(text.size()), 0, scratch, handler, &ctx);
     if (err != HS_SUCCESS && err != HS_SCAN_TERMINATED) {
         die("hs_scan failed with error " + std::to_string(err));
     }
@@ -286,8 +286,8 @@ void CompiledRuleSet::positions(const CompiledRule& rule, std::uint32_t node, Sc
     const auto n = static_cast<std::uint32_t>(q.distance);
     for (const WordSpan& a : left) {
         const std::uint32_t from = a.first > n + longest + 1 ? a.first - n - longest - 1 : 0;
-        auto it = std::lower_bound(right.begin(), right.end(), WordSpan{a.field, from, 0},
-                                   by_start);
+        auto it =
+            std::lower_bound(right.begin(), right.end(), WordSpan{a.field, from, 0}, by_start);
         for (; it != right.end() && it->field == a.field && it->first <= a.last + n + 1; ++it) {
             const WordSpan& b = *it;
             bool ok;
@@ -300,8 +300,8 @@ void CompiledRuleSet::positions(const CompiledRule& rule, std::uint32_t node, Sc
                 ok = y.first <= x.last || y.first - x.last - 1 <= n;
             }
             if (ok) {
-                out.push_back(WordSpan{a.field, std::min(a.first, b.first),
-                                       std::max(a.last, b.last)});
+                out.push_back(
+                    WordSpan{a.field, std::min(a.first, b.first), std::max(a.last, b.last)});
                 if (first_only) {
                     return;
                 }
@@ -310,8 +310,7 @@ void CompiledRuleSet::positions(const CompiledRule& rule, std::uint32_t node, Sc
     }
 }
 
-bool CompiledRuleSet::eval_query(const CompiledRule& rule, std::uint32_t node,
-                                 Scratch& s) const {
+bool CompiledRuleSet::eval_query(const CompiledRule& rule, std::uint32_t node, Scratch& s) const {
     const QNode& q = rule.query[node];
     switch (q.kind) {
         case QueryNode::Kind::Term:
@@ -397,8 +396,8 @@ void CompiledRuleSet::spans_of(const Scratch& s, const TermRef& ref, std::uint8_
             continue;
         }
         const text::NormalizedText& nt = s.text_[group][o.field];
-        out.push_back(Span{kFieldOrder[o.field], nt.original_begin(o.begin),
-                           nt.original_end(o.end)});
+        out.push_back(
+            Span{kFieldOrder[o.field], nt.original_begin(o.begin), nt.original_end(o.end)});
     }
 }
 

@@ -50,13 +50,9 @@ struct SyntaxError {
     std::string message;
 };
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-bool ends_word(char c) {
-    return is_space(c) || c == '(' || c == ')' || c == '"';
-}
+bool ends_word(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
 
 class Lexer {
 public:
@@ -157,8 +153,8 @@ private:
             if (unsigned bits = scope_bits(name); bits != 0) {
                 pos_ += colon + 1;
                 if (pos_ == q_.size() || is_space(q_[pos_]) || q_[pos_] == ')') {
-                    throw SyntaxError{pos_, "expected a term, phrase or '(' after '" +
-                                                std::string(name) + ":'"};
+                    throw SyntaxError{
+                        pos_, "expected a term, phrase or '(' after '" + std::string(name) + ":'"};
                 }
                 if (q_[pos_] == '"') {
                     return phrase(t, bits);
@@ -174,8 +170,8 @@ private:
                 fresh.offset = pos_;
                 Token inner = word(fresh);
                 if (inner.kind != Token::Kind::Term) {
-                    throw SyntaxError{inner.offset, "expected a term after '" +
-                                                        std::string(name) + ":'"};
+                    throw SyntaxError{inner.offset,
+                                      "expected a term after '" + std::string(name) + ":'"};
                 }
                 inner.offset = t.offset;
                 inner.scope = bits;
@@ -212,8 +208,8 @@ private:
             std::string_view rest = w.substr(ordered ? 5 : 4);
             const char* op = ordered ? "ONEAR" : "NEAR";
             if (rest.empty() || rest[0] != '/') {
-                throw SyntaxError{t.offset, std::string(op) + " needs a distance, e.g. " + op +
-                                                "/5"};
+                throw SyntaxError{t.offset,
+                                  std::string(op) + " needs a distance, e.g. " + op + "/5"};
             }
             rest.remove_prefix(1);
             int n = 0;
@@ -471,8 +467,8 @@ void print(const QueryNode& n, std::string& out) {
     }
     std::string op = n.kind == QueryNode::Kind::And  ? " AND "
                      : n.kind == QueryNode::Kind::Or ? " OR "
-                     : n.ordered ? " ONEAR/" + std::to_string(n.distance) + " "
-                                 : " NEAR/" + std::to_string(n.distance) + " ";
+                     : n.ordered                     ? " ONEAR/" + std::to_string(n.distance) + " "
+                                                     : " NEAR/" + std::to_string(n.distance) + " ";
     out += '(';
     for (std::size_t i = 0; i < n.children.size(); ++i) {
         if (i > 0) {

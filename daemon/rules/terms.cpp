@@ -9,9 +9,7 @@ namespace ww::rules::detail {
 
 namespace {
 
-bool is_separator(char c) {
-    return c == ' ' || c == '-';
-}
+bool is_separator(char c) { return c == ' ' || c == '-'; }
 
 bool ascii_word_char(unsigned char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -20,11 +18,11 @@ bool ascii_word_char(unsigned char c) {
 // Folded like normalize_term() output and sorted for binary_search: English function words
 // plus those of the other languages analysts most often watch, and "news" itself.
 constexpr auto kStopWords = std::to_array<std::string_view>({
-    "a", "about", "after", "all", "an", "and", "are", "as", "at", "be", "but", "by", "das", "de",
-    "der", "des", "die", "du", "el", "en", "et", "for", "from", "has", "have", "he", "her", "his",
-    "i", "in", "is", "it", "its", "la", "le", "les", "news", "not", "of", "on", "or", "said",
-    "says", "she", "that", "the", "their", "they", "this", "to", "un", "und", "une", "was", "we",
-    "were", "with", "you",
+    "a",    "about", "after", "all", "an",  "and",  "are",  "as",   "at",   "be",  "but",   "by",
+    "das",  "de",    "der",   "des", "die", "du",   "el",   "en",   "et",   "for", "from",  "has",
+    "have", "he",    "her",   "his", "i",   "in",   "is",   "it",   "its",  "la",  "le",    "les",
+    "news", "not",   "of",    "on",  "or",  "said", "says", "she",  "that", "the", "their", "they",
+    "this", "to",    "un",    "und", "une", "was",  "we",   "were", "with", "you",
 });
 static_assert(std::is_sorted(kStopWords.begin(), kStopWords.end()));
 

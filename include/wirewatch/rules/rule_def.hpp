@@ -35,14 +35,14 @@ struct RuleDef {
     Location id_where;  // the id's value
     std::string description;
     std::vector<TermDef> keywords;
-    std::string query;         // as written; empty when the rule has none
-    Location query_where;      // the first character inside the query string's quotes
+    std::string query;     // as written; empty when the rule has none
+    Location query_where;  // the first character inside the query string's quotes
     std::optional<QueryNode> parsed_query;
     std::vector<RegexDef> regex;
     std::vector<TermDef> exclude;
     std::vector<std::string> tags;
     Severity severity = Severity::Medium;
-    unsigned fields = kAllTextFields;  // ww::Field bits
+    unsigned fields = kAllTextFields;    // ww::Field bits
     std::vector<std::string> languages;  // lower case BCP 47 tags; "en" also accepts "en-GB"
     bool case_sensitive = false;
 };

@@ -64,12 +64,12 @@ struct RuleInfo {
 
 // How a rule set came to be: for logs, metrics, `--stats` and tests.
 struct CompileStats {
-    bool from_cache = false;          // databases were loaded from options.cache_dir
-    std::filesystem::path cache_file; // the cache file used or written; empty without a cache
-    double seconds = 0;               // wall time of compile() (build or load)
-    std::size_t literal_patterns = 0; // Hyperscan literal ids (keyword variants), all databases
+    bool from_cache = false;           // databases were loaded from options.cache_dir
+    std::filesystem::path cache_file;  // the cache file used or written; empty without a cache
+    double seconds = 0;                // wall time of compile() (build or load)
+    std::size_t literal_patterns = 0;  // Hyperscan literal ids (keyword variants), all databases
     std::size_t regex_patterns = 0;
-    std::size_t database_bytes = 0;   // sum of hs_database_size() over all databases
+    std::size_t database_bytes = 0;  // sum of hs_database_size() over all databases
 };
 
 class RuleSet {

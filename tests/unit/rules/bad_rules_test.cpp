@@ -80,12 +80,11 @@ TEST_P(BadRules, ExactDiagnostics) {
     EXPECT_EQ(actual, read_file(expected_file));
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, BadRules, ::testing::ValuesIn(cases()),
-                         [](const auto& info) {
-                             std::string n = info.param;
-                             std::replace(n.begin(), n.end(), '-', '_');
-                             return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Files, BadRules, ::testing::ValuesIn(cases()), [](const auto& info) {
+    std::string n = info.param;
+    std::replace(n.begin(), n.end(), '-', '_');
+    return n;
+});
 
 }  // namespace
 }  // namespace ww::rules

@@ -100,13 +100,15 @@ TEST_F(Cache, SecondCompileLoadsFromCache) {
 
 TEST_F(Cache, ChangedRulesUseAnotherFile) {
     auto first = build();
-    auto second = build(std::string(kRules) + "\n[[rule]]\nid = \"x\"\nkeywords = [\"armistice\"]\n");
+    auto second =
+        build(std::string(kRules) + "\n[[rule]]\nid = \"x\"\nkeywords = [\"armistice\"]\n");
     ASSERT_TRUE(first && second);
     EXPECT_FALSE(second->stats().from_cache);
     EXPECT_NE(first->stats().cache_file, second->stats().cache_file);
     // A change that leaves the patterns alone (severity, tags) keeps the databases.
-    auto third = build(std::string(kRules) + "\n[[rule]]\nid = \"y\"\nkeywords = [\"truce\"]\n"
-                                             "severity = \"critical\"\n");
+    auto third = build(std::string(kRules) +
+                       "\n[[rule]]\nid = \"y\"\nkeywords = [\"truce\"]\n"
+                       "severity = \"critical\"\n");
     ASSERT_TRUE(third);
     EXPECT_TRUE(third->stats().from_cache);
 }

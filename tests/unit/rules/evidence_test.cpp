@@ -21,7 +21,11 @@ std::size_t code_points(std::string_view s) {
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        std::size_t len = c < 0x80           ? 1
+                          : (c >> 5) == 0x6  ? 2
+                          : (c >> 4) == 0xE  ? 3
+                          : (c >> 3) == 0x1E ? 4
+                                             : 0;
         if (len == 0 || i + len > s.size()) {
             return false;
         }
@@ -89,7 +93,8 @@ TEST(Evidence, PrefixSpanCoversTheWholeWord) {
 }
 
 TEST(Evidence, SpansInDocumentOrderAcrossFields) {
-    const Document doc = make_doc("title: Aleppo falls || summary: siege of Aleppo || Aleppo, Aleppo");
+    const Document doc =
+        make_doc("title: Aleppo falls || summary: siege of Aleppo || Aleppo, Aleppo");
     auto hits = run("keywords = ['Aleppo']", doc);
     ASSERT_EQ(hits.size(), 1u);
     const auto& s = hits[0].spans;
@@ -113,7 +118,8 @@ TEST(Evidence, QueryReportsOnlyPositiveTermsOfAHit) {
 }
 
 TEST(Evidence, KeywordHitDoesNotReportTermsOfAFailedQuery) {
-    auto hits = run("keywords = ['truce']\nquery = 'Aleppo AND bombing'", make_doc("truce in Aleppo"));
+    auto hits =
+        run("keywords = ['truce']\nquery = 'Aleppo AND bombing'", make_doc("truce in Aleppo"));
     ASSERT_EQ(hits.size(), 1u);
     EXPECT_EQ(hits[0].terms, (std::vector<std::string>{"truce"}));
 }
@@ -219,7 +225,8 @@ TEST(Snippet, PartialWordsAreDroppedNotCut) {
 }
 
 TEST(Snippet, MarksEveryTermInsideTheWindow) {
-    const Document doc = make_doc(words(40, "a") + " Russia launched new strikes " + words(40, "b"));
+    const Document doc =
+        make_doc(words(40, "a") + " Russia launched new strikes " + words(40, "b"));
     auto hits = run("query = 'Russia NEAR/3 strike*'", doc);
     ASSERT_EQ(hits.size(), 1u);
     const Hit& h = hits[0];

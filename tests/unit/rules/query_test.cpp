@@ -1,9 +1,9 @@
 // The query grammar: precedence and associativity shown through the fully parenthesized form,
 // and syntax errors with the exact offset of the offending token.
 
-#include <gtest/gtest.h>
-
 #include "wirewatch/rules/query.hpp"
+
+#include <gtest/gtest.h>
 
 namespace ww::rules {
 namespace {

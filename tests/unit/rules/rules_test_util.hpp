@@ -30,8 +30,8 @@ inline Document make_doc(const std::string& spec) {
     std::size_t start = 0;
     while (start <= spec.size()) {
         std::size_t sep = spec.find(" || ", start);
-        std::string part = spec.substr(start, sep == std::string::npos ? std::string::npos
-                                                                      : sep - start);
+        std::string part =
+            spec.substr(start, sep == std::string::npos ? std::string::npos : sep - start);
         auto take = [&](const std::string& prefix, std::string& into) {
             if (part.rfind(prefix, 0) == 0) {
                 into = part.substr(prefix.size());

@@ -83,8 +83,8 @@ TEST(RuleSetDeathTest, ScratchOfAnotherRuleSetAborts) {
 }
 
 TEST(Severity, NamesRoundTrip) {
-    for (Severity s : {Severity::Info, Severity::Low, Severity::Medium, Severity::High,
-                       Severity::Critical}) {
+    for (Severity s :
+         {Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical}) {
         Severity parsed = Severity::Medium;
         EXPECT_TRUE(parse_severity(severity_name(s), parsed));
         EXPECT_EQ(parsed, s);
