@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "parse/xml.hpp"
+#include "wirewatch/hash.hpp"
 
 namespace ww::parse {
 
@@ -196,19 +197,6 @@ std::string resolve_url(std::string_view base, std::string_view ref) {
     return built.empty() ? r : built;
 }
 
-std::string fnv1a64_hex(std::string_view bytes) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (char c : bytes) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ULL;
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i) {
-        out[static_cast<std::size_t>(i)] = kHex[h & 0xF];
-        h >>= 4;
-    }
-    return out;
-}
+std::string fnv1a64_hex(std::string_view bytes) { return hex64(fnv1a64(bytes)); }
 
 }  // namespace ww::parse
