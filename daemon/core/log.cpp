@@ -1,5 +1,10 @@
 #include "wirewatch/log.hpp"
 
+#include <spdlog/details/log_msg.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/ansicolor_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,12 +12,6 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
-
-#include <spdlog/details/log_msg.h>
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/ansicolor_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 namespace ww {
 
@@ -44,7 +43,7 @@ bool stderr_is_journal() {
     if (value == nullptr) {
         return false;
     }
-    struct stat st{};
+    struct stat st {};
     if (fstat(STDERR_FILENO, &st) != 0) {
         return false;
     }
@@ -69,8 +68,8 @@ spdlog::sink_ptr make_sink(LogStyle style) {
         return sink;
     }
     // The colour sink only colours when stderr is a terminal, so pipes and files stay plain.
-    auto sink = std::make_shared<spdlog::sinks::ansicolor_stderr_sink_mt>(
-        spdlog::color_mode::automatic);
+    auto sink =
+        std::make_shared<spdlog::sinks::ansicolor_stderr_sink_mt>(spdlog::color_mode::automatic);
     sink->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %n: %v");
     return sink;
 }

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <iostream>
 #include <iterator>
-
 #include <nlohmann/json.hpp>
 
 #include "ops/args.hpp"
@@ -83,8 +82,10 @@ void print_hit(const std::string& name, const rules::Hit& hit, bool json) {
         for (const auto& span : hit.spans) {
             spans.push_back({span.begin, span.end});
         }
-        nlohmann::json line = {{"file", name},        {"rule", hit.rule_id},
-                               {"terms", hit.terms},  {"spans", spans},
+        nlohmann::json line = {{"file", name},
+                               {"rule", hit.rule_id},
+                               {"terms", hit.terms},
+                               {"spans", spans},
                                {"snippet", hit.snippet}};
         std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         return;
@@ -93,8 +94,8 @@ void print_hit(const std::string& name, const rules::Hit& hit, bool json) {
     for (const auto& term : hit.terms) {
         terms += (terms.empty() ? "" : ", ") + term;
     }
-    std::cout << name << ": " << hit.rule_id << " (" << rules::severity_name(hit.severity)
-              << ") — " << terms << "\n    " << marked_snippet(hit) << "\n";
+    std::cout << name << ": " << hit.rule_id << " (" << rules::severity_name(hit.severity) << ") — "
+              << terms << "\n    " << marked_snippet(hit) << "\n";
 }
 
 }  // namespace
@@ -102,7 +103,8 @@ void print_hit(const std::string& name, const rules::Hit& hit, bool json) {
 int cmd_match(const Args& args) {
     ArgReader reader(args, {"--rules"}, {"--json", "--stats"});
     if (!reader.ok() || !reader.value("--rules")) {
-        std::cerr << "wirewatchd match: " << (reader.ok() ? "--rules PATH is required" : reader.error())
+        std::cerr << "wirewatchd match: "
+                  << (reader.ok() ? "--rules PATH is required" : reader.error())
                   << "\nusage: wirewatchd match --rules PATH [--json] [--stats] [FILE|-]...\n";
         return kExitUsage;
     }

@@ -29,8 +29,8 @@ struct LoadedConfig {
 // Loads the config, every rule file it names and its channels; compiles the rules (through the
 // cache in the state dir when `use_cache`). Every problem goes to `diags`; nullopt on errors.
 std::optional<LoadedConfig> load_config_and_rules(
-    const std::filesystem::path& config_path,
-    const std::optional<std::filesystem::path>& state_dir, bool use_cache, Diagnostics& diags);
+    const std::filesystem::path& config_path, const std::optional<std::filesystem::path>& state_dir,
+    bool use_cache, Diagnostics& diags);
 
 // `path` itself when it is a file, else the *.toml files in that folder, sorted.
 std::vector<std::filesystem::path> rule_files_in(const std::filesystem::path& path,

@@ -2,9 +2,8 @@
 // The sd_notify protocol (libsystemd): readiness, reload, stop, status and the watchdog. Every
 // call is a no-op when not started by systemd (no $NOTIFY_SOCKET).
 
-#include <string>
-
 #include <boost/asio/io_context.hpp>
+#include <string>
 
 namespace ww::ops {
 

@@ -119,8 +119,9 @@ void Transaction::commit() {
 }
 
 void migrate(Database& db, std::string_view component, const std::vector<std::string_view>& steps) {
-    db.exec("CREATE TABLE IF NOT EXISTS schema (component TEXT PRIMARY KEY, version INTEGER "
-            "NOT NULL)");
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema (component TEXT PRIMARY KEY, version INTEGER "
+        "NOT NULL)");
     Statement query(db.handle(), "SELECT version FROM schema WHERE component = ?");
     query.bind(1, component);
     std::size_t version = query.step() ? static_cast<std::size_t>(query.column_int(0)) : 0;

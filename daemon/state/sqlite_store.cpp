@@ -144,8 +144,8 @@ public:
     }
 
     std::vector<OutboxItem> list(std::optional<DeliveryState> state, int limit) override {
-        std::string sql = std::string("SELECT ") + kOutboxColumns +
-                          " FROM outbox JOIN alerts USING (alert_id)";
+        std::string sql =
+            std::string("SELECT ") + kOutboxColumns + " FROM outbox JOIN alerts USING (alert_id)";
         if (state) {
             sql += " WHERE state = ?1";
         }

@@ -16,14 +16,14 @@ inline constexpr unsigned kAllFields = kAllTextFields | 8;
 const char* field_name(Field f);
 
 struct Document {
-    std::string source_id;   // config id of the source that produced it
-    std::string item_id;     // stable within the source: guid/id, else canonical link, else hash
-    std::string url;         // canonical URL (may be empty for spool text files)
-    std::string title;       // all text is valid UTF-8 (sources sanitize before handing on)
+    std::string source_id;  // config id of the source that produced it
+    std::string item_id;    // stable within the source: guid/id, else canonical link, else hash
+    std::string url;        // canonical URL (may be empty for spool text files)
+    std::string title;      // all text is valid UTF-8 (sources sanitize before handing on)
     std::string summary;
     std::string body;
     std::string author;
-    std::string language;    // BCP 47 tag when declared, else empty
+    std::string language;  // BCP 47 tag when declared, else empty
     std::optional<std::chrono::sys_seconds> published;
     std::vector<std::string> source_tags;
     bool recovered = false;  // the parser had to repair malformed input to get this

@@ -2,10 +2,10 @@
 // Named spdlog loggers per part ("sources", "notify.slack"), all writing to one stderr sink.
 // Thread-safe.
 
+#include <spdlog/logger.h>
+
 #include <memory>
 #include <string>
-
-#include <spdlog/logger.h>
 
 namespace ww {
 

@@ -89,8 +89,8 @@ TEST(Cli, CheckRulesAloneNeedsNoConfig) {
     dir.write("rules/a.toml", kRules);
     dir.write("rules/b.toml", "[[rule]]\nid = \"aleppo\"\nkeywords = [\"Halab\"]\n");
     std::string err;
-    int code = testing::run({kBinary, "check", "--rules", "rules"}, dir.path(), nullptr, &err,
-                            dir.path());
+    int code =
+        testing::run({kBinary, "check", "--rules", "rules"}, dir.path(), nullptr, &err, dir.path());
     EXPECT_EQ(code, 78);
     EXPECT_NE(err.find("duplicate"), std::string::npos) << err;
 }
@@ -109,12 +109,13 @@ TEST(Cli, RunOnceAlertsOnASpoolFileAndExitsZero) {
     TempDir dir;
     dir.write("wirewatch.toml", config_with());
     dir.write("rules/a.toml", kRules);
-    dir.write("spool/report.txt", "Truce talks resume\nEnvoys discussed the cease‑fire near Alèp.\n");
+    dir.write("spool/report.txt",
+              "Truce talks resume\nEnvoys discussed the cease‑fire near Alèp.\n");
     std::string out;
     std::string err;
-    int code = testing::run({kBinary, "run", "--once", "--config", "wirewatch.toml",
-                             "--state-dir", "state"},
-                            dir.path(), &out, &err, dir.path());
+    int code = testing::run(
+        {kBinary, "run", "--once", "--config", "wirewatch.toml", "--state-dir", "state"},
+        dir.path(), &out, &err, dir.path());
     ASSERT_EQ(code, 0) << err;
     auto alert = nlohmann::json::parse(out.substr(0, out.find('\n')));
     EXPECT_EQ(alert["title"], "Truce talks resume");
@@ -127,9 +128,9 @@ TEST(Cli, RunOnceAlertsOnASpoolFileAndExitsZero) {
     EXPECT_FALSE(std::filesystem::exists(dir / "spool/report.txt"));
 
     // The same state and nothing new: nothing alerts again.
-    code = testing::run({kBinary, "run", "--once", "--config", "wirewatch.toml", "--state-dir",
-                         "state"},
-                        dir.path(), &out, &err, dir.path());
+    code = testing::run(
+        {kBinary, "run", "--once", "--config", "wirewatch.toml", "--state-dir", "state"},
+        dir.path(), &out, &err, dir.path());
     EXPECT_EQ(code, 0) << err;
     EXPECT_EQ(out, "");
 }

@@ -20,8 +20,7 @@ public:
     // Starts `argv` in `cwd`; output goes to files in `log_dir`.
     Process(std::vector<std::string> argv, const std::filesystem::path& log_dir,
             const std::filesystem::path& cwd = {})
-        : out_(log_dir / ("out-" + std::to_string(counter()++))),
-          err_(out_.string() + ".err") {
+        : out_(log_dir / ("out-" + std::to_string(counter()++))), err_(out_.string() + ".err") {
         pid_ = fork();
         if (pid_ == 0) {
             if (!cwd.empty() && chdir(cwd.c_str()) != 0) {

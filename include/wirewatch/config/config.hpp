@@ -63,8 +63,8 @@ struct FetchConfig {
 struct SourceConfig {
     Location where;
     std::string id;
-    std::string type;  // feed | sitemap | page | spool
-    std::string url;   // feed, sitemap, page
+    std::string type;            // feed | sitemap | page | spool
+    std::string url;             // feed, sitemap, page
     std::filesystem::path path;  // spool (absolute after loading)
     Duration interval{std::chrono::minutes(10)};
     Duration jitter{std::chrono::seconds(0)};  // default: interval / 10

@@ -68,8 +68,7 @@ public:
     virtual std::vector<OutboxItem> due(TimePoint now, int limit) = 0;
     virtual std::vector<OutboxItem> list(std::optional<DeliveryState> state, int limit) = 0;
     virtual void mark_delivered(std::int64_t id, TimePoint now) = 0;
-    virtual void mark_retry(std::int64_t id, TimePoint next_attempt,
-                            const std::string& error) = 0;
+    virtual void mark_retry(std::int64_t id, TimePoint next_attempt, const std::string& error) = 0;
     virtual void mark_dead(std::int64_t id, const std::string& error) = 0;
     virtual std::int64_t pending_count() = 0;
     // When the earliest pending row becomes due, if any.

@@ -96,7 +96,8 @@ TEST(Store, RefusesASchemaNewerThanItKnows) {
         Store::open(dir.path());
         FAIL() << "opened a schema from the future";
     } catch (const StoreError& e) {
-        EXPECT_NE(std::string(e.what()).find("core schema version 99"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("core schema version 99"), std::string::npos)
+            << e.what();
     }
 }
 
