@@ -43,7 +43,7 @@ nlohmann::json to_json(const Alert& alert) {
     for (const auto& [begin, end] : alert.highlights) {
         highlights.push_back({begin, end});
     }
-    return {
+    nlohmann::json json = {
         {"id", alert.id},
         {"subscriber", alert.subscriber_id},
         {"severity", rules::severity_name(alert.severity)},
@@ -61,6 +61,17 @@ nlohmann::json to_json(const Alert& alert) {
         {"tags", alert.tags},
         {"created", format_rfc3339(alert.created_at)},
     };
+    if (!alert.also_reported_by.empty()) {
+        json["also_reported_by"] = alert.also_reported_by;
+    }
+    if (!alert.items.empty()) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& item : alert.items) {
+            items.push_back(to_json(item));
+        }
+        json["items"] = std::move(items);
+    }
+    return json;
 }
 
 Alert alert_from_json(const nlohmann::json& json) {
@@ -88,6 +99,14 @@ Alert alert_from_json(const nlohmann::json& json) {
     alert.tags = json.at("tags").get<std::vector<std::string>>();
     if (auto created = parse_rfc3339(json.value("created", ""))) {
         alert.created_at = *created;
+    }
+    if (auto also = json.find("also_reported_by"); also != json.end() && also->is_array()) {
+        alert.also_reported_by = also->get<std::vector<std::string>>();
+    }
+    if (auto items = json.find("items"); items != json.end() && items->is_array()) {
+        for (const auto& item : *items) {
+            alert.items.push_back(alert_from_json(item));
+        }
     }
     return alert;
 }

@@ -36,12 +36,20 @@ struct Alert {
     std::vector<AlertRule> rules;  // most severe first
     std::vector<std::string> tags;  // union of the rules' tags
     std::chrono::sys_seconds created_at{};
+    // Other outlets that reported the same story (near-duplicates folded into this alert).
+    std::vector<std::string> also_reported_by;
+    // A digest (or a rate-limit summary) gathers alerts: `items` non-empty, `title` names it.
+    // One level deep only: an item never has items of its own.
+    std::vector<Alert> items;
+
+    bool is_digest() const { return !items.empty(); }
 };
 
 // The documented JSON form (webhook payloads, JSON-lines output, the outbox):
 // {"id","subscriber","severity","source","item_id","url","title","author","language",
 //  "published" (RFC 3339 or null),"snippet","highlights":[[begin,end],...],
-//  "rules":[{"id","severity","terms":[...]}],"tags":[...],"created"}
+//  "rules":[{"id","severity","terms":[...]}],"tags":[...],"created",
+//  "also_reported_by":[...] (optional), "items":[alert,...] (digests only)}
 nlohmann::json to_json(const Alert& alert);
 // Inverse of to_json; throws nlohmann::json::exception on a malformed payload.
 Alert alert_from_json(const nlohmann::json& json);
