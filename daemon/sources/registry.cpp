@@ -1,6 +1,7 @@
 // The one place that maps a source `type` (and URL scheme) to its factory.
 
 #include "sources/file_feed_source.hpp"
+#include "sources/http_source.hpp"
 #include "sources/spool_source.hpp"
 #include "wirewatch/sources/source.hpp"
 
@@ -16,8 +17,15 @@ std::unique_ptr<Source> make_source(const config::SourceConfig& config, SourceCo
         if (config.url.rfind("file://", 0) == 0) {
             return std::make_unique<FileFeedSource>(config, context);
         }
-        diags.error(config.where, where + "only file:// URLs can be fetched by this build; "
-                                          "http(s) fetching is not available yet");
+        if (config.url.rfind("http://", 0) == 0 || config.url.rfind("https://", 0) == 0) {
+            if (context.fetcher == nullptr) {
+                diags.error(config.where, where + "http(s) sources need the fetcher, which this "
+                                                  "command does not start");
+                return nullptr;
+            }
+            return std::make_unique<HttpSource>(config, context);
+        }
+        diags.error(config.where, where + "url must start with http://, https:// or file://");
         return nullptr;
     }
     diags.error(config.where, where + "unknown type '" + config.type + "'");

@@ -7,15 +7,20 @@ namespace ww::sources {
 Source::Source(config::SourceConfig config, SourceContext& context)
     : config_(std::move(config)),
       context_(context),
-      timer_(context.io),
-      random_(static_cast<unsigned>(std::hash<std::string>{}(config_.id))) {}
+      random_(static_cast<unsigned>(std::hash<std::string>{}(config_.id))),
+      timer_(context.io) {}
 
-void Source::start() {
-    running_ = true;
+std::chrono::milliseconds Source::first_delay() {
     // Spread the first polls over a few seconds so a restart with thousands of sources does
     // not fire them all in the same loop turn.
     std::uniform_int_distribution<int> spread(0, 2000);
-    schedule(std::chrono::milliseconds(spread(random_)));
+    return std::chrono::milliseconds(spread(random_));
+}
+
+void Source::start() {
+    running_ = true;
+    disabled_ = false;
+    schedule(first_delay());
 }
 
 void Source::stop() {
@@ -24,6 +29,11 @@ void Source::stop() {
 }
 
 std::chrono::milliseconds Source::next_delay() {
+    if (next_delay_override_) {
+        auto delay = *next_delay_override_;
+        next_delay_override_.reset();
+        return std::max(std::chrono::milliseconds(100), delay);
+    }
     auto jitter = config_.jitter.count() > 0 ? config_.jitter : config_.interval / 10;
     if (jitter.count() <= 0) {
         return config_.interval;
@@ -42,7 +52,7 @@ void Source::schedule(std::chrono::milliseconds delay) {
         polling_ = true;
         poll([this] {
             polling_ = false;
-            if (running_) {
+            if (running_ && !disabled_) {
                 schedule(next_delay());
             }
         });

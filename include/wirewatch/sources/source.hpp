@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -19,7 +20,13 @@
 #include "wirewatch/diagnostics.hpp"
 #include "wirewatch/document.hpp"
 
+namespace ww::state {
+class SourceState;
+}
+
 namespace ww::sources {
+
+class Fetcher;
 
 // What one poll hands to the pipeline.
 struct Batch {
@@ -37,6 +44,12 @@ struct SourceContext {
     // so a source may then forget its input (e.g. move a spool file to done/); false when it
     // could not be committed (the source keeps its input and offers it again next poll).
     std::function<bool(Batch&)> emit;
+    // Shared by every source and outliving them; null where only local files are read (then
+    // http(s) sources are refused by make_source).
+    Fetcher* fetcher = nullptr;
+    // Persistent poll state; null for dry runs (`wirewatchd fetch`): nothing is remembered,
+    // no validators are sent, every page paragraph counts as new.
+    state::SourceState* state = nullptr;
 };
 
 class Source {
@@ -57,17 +70,30 @@ public:
     virtual void poll(std::function<void()> done) = 0;
 
 protected:
+    // Subclasses may choose when the poll after the current one runs (backoff, Retry-After)
+    // by calling this before `done`; otherwise the interval with jitter applies.
+    void set_next_delay(std::chrono::milliseconds delay) { next_delay_override_ = delay; }
+    // Delay of the first scheduled poll; default: a random spread of up to 2 s.
+    virtual std::chrono::milliseconds first_delay();
+    // Stops scheduling for good (e.g. 410 Gone) until the next start().
+    void disable() { disabled_ = true; }
+    // Expires when this source is destroyed: pass as the owner of asynchronous work.
+    std::weak_ptr<void> lifetime() const { return lifetime_; }
+
     config::SourceConfig config_;
     SourceContext& context_;
+    std::minstd_rand random_;
 
 private:
     void schedule(std::chrono::milliseconds delay);
     std::chrono::milliseconds next_delay();
 
     boost::asio::steady_timer timer_;
-    std::minstd_rand random_;
     bool running_ = false;
     bool polling_ = false;
+    bool disabled_ = false;
+    std::optional<std::chrono::milliseconds> next_delay_override_;
+    std::shared_ptr<int> lifetime_ = std::make_shared<int>(0);
 };
 
 // The source registry: one place mapping `type` to a factory. Returns nullptr with an error in
