@@ -14,7 +14,10 @@
 #include "wirewatch/alerts/router.hpp"
 #include "wirewatch/hash.hpp"
 #include "wirewatch/log.hpp"
+#include "wirewatch/net/transfers.hpp"
+#include "wirewatch/sources/fetcher.hpp"
 #include "wirewatch/sources/source.hpp"
+#include "wirewatch/state/source_state.hpp"
 #include "wirewatch/state/store.hpp"
 
 namespace ww::ops {
@@ -57,6 +60,11 @@ struct App::Impl {
     const Clock& clock;
     AppOptions options;
     std::unique_ptr<state::Store> store;
+    // HTTP fetching and source state outlive every Generation (declared after the store they
+    // use, so destroyed before it).
+    std::unique_ptr<net::Transfers> transfers;
+    std::unique_ptr<sources::Fetcher> fetcher;
+    std::unique_ptr<state::SourceState> source_state;
     std::unique_ptr<alerts::Dispatcher> dispatcher;
     std::unique_ptr<Generation> current;
     boost::asio::thread_pool compile_pool{1};
@@ -80,6 +88,10 @@ std::unique_ptr<Generation> App::Impl::build(LoadedConfig loaded, Diagnostics& d
     generation->context = std::make_unique<sources::SourceContext>(sources::SourceContext{
         io, clock, generation->loaded.config.fetch,
         [this](sources::Batch& batch) { return emit(batch); }});
+    fetcher->configure(generation->loaded.config.fetch,
+                       generation->loaded.config.daemon.user_agent);
+    generation->context->fetcher = fetcher.get();
+    generation->context->state = source_state.get();
     for (const auto& source_config : generation->loaded.config.sources) {
         if (auto source = sources::make_source(source_config, *generation->context, diags)) {
             generation->sources.push_back(std::move(source));
@@ -202,11 +214,16 @@ bool App::load(Diagnostics& diags) {
     }
     try {
         impl_->store = state::Store::open(loaded->config.daemon.state_dir);
+        impl_->source_state = std::make_unique<state::SourceState>(*impl_->store);
     } catch (const state::StoreError& e) {
         diags.error({impl_->options.config_path.string(), 0, 0},
                     std::string("state: ") + e.what());
         return false;
     }
+    impl_->transfers = std::make_unique<net::Transfers>(impl_->io);
+    impl_->fetcher = std::make_unique<sources::Fetcher>(*impl_->transfers, impl_->clock,
+                                                        loaded->config.fetch,
+                                                        loaded->config.daemon.user_agent);
     impl_->dispatcher =
         std::make_unique<alerts::Dispatcher>(impl_->io, *impl_->store, impl_->clock);
     auto generation = impl_->build(std::move(*loaded), diags);
