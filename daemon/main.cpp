@@ -16,6 +16,7 @@ usage:
   wirewatchd check [--config PATH] [--rules PATH]...
   wirewatchd match --rules PATH [--json] [--stats] [FILE|-]...
   wirewatchd explain --rules PATH RULE FILE
+  wirewatchd fetch SOURCE_ID|URL [--json] [--config PATH]
   wirewatchd --version | --help
 
 commands:
@@ -26,6 +27,9 @@ commands:
              or a folder of them on their own); prints every problem as file:line:col.
   match      run a rule set over text/HTML files or stdin and print the hits.
   explain    show why one rule did or did not hit one file.
+  fetch      fetch and parse one configured source, or any http(s):// or file:// URL (no
+             config needed), and print its documents (--json: one object per line) and the
+             rules they would hit. Sends nothing, marks nothing seen.
 
 options:
   --config PATH     config file (default: $WIREWATCH_CONFIG, else /etc/wirewatch/wirewatch.toml)
@@ -68,6 +72,9 @@ int main(int argc, char** argv) {
     }
     if (command == "explain") {
         return ww::ops::cmd_explain(args);
+    }
+    if (command == "fetch") {
+        return ww::ops::cmd_fetch(args);
     }
     std::cerr << "wirewatchd: unknown command '" << command << "' (try --help)\n";
     return ww::ops::kExitUsage;

@@ -18,5 +18,6 @@ int cmd_run(const Args& args);      // run [--config PATH] [--once] [--state-dir
 int cmd_check(const Args& args);    // check [--config PATH] [--rules PATH]
 int cmd_match(const Args& args);    // match --rules PATH [--json] [--stats] [FILE|-]...
 int cmd_explain(const Args& args);  // explain --rules PATH RULE FILE
+int cmd_fetch(const Args& args);    // fetch SOURCE_ID|URL [--json] [--config PATH]
 
 }  // namespace ww::ops
