@@ -745,6 +745,11 @@ NormalizedText normalize(std::string_view utf8, const NormalizeOptions& options)
     return result;
 }
 
+void normalize_into(std::string_view utf8, NormalizedText& out, const NormalizeOptions& options) {
+    Normalizer<true> normalizer(utf8, options, out.text, out.to_original);
+    normalizer.run();
+}
+
 std::string normalize_string(std::string_view utf8, const NormalizeOptions& options) {
     std::string text;
     std::vector<std::uint32_t> unused;

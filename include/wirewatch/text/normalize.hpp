@@ -36,6 +36,12 @@ struct NormalizedText {
 //  - leading and trailing whitespace dropped; control characters dropped
 NormalizedText normalize(std::string_view utf8, const NormalizeOptions& options = {});
 
+// Same result as normalize(), written into `out`, whose previous contents are replaced: a
+// matching thread that keeps one NormalizedText per field reuses its buffers instead of
+// allocating (and page-faulting) two fresh ones per document.
+void normalize_into(std::string_view utf8, NormalizedText& out,
+                    const NormalizeOptions& options = {});
+
 // End in `original` (the text given to normalize) of a match that ends at normalized byte `e`;
 // prefer it to original_end(e) for evidence spans. It differs in two edge cases: a match that
 // ends inside the expansion of one character ("f" of "ﬁ", "wait." of "wait…") gets the whole

@@ -30,6 +30,11 @@ TEST_P(FoldTest, NormalizesAsDocumented) {
     EXPECT_EQ(normalize_string(c.input, options), c.expected);
     ASSERT_EQ(n.to_original.size(), n.text.size() + 1);
     EXPECT_EQ(n.to_original.back(), c.input.size());
+    // Into a buffer that held longer, different text: nothing of it may survive.
+    NormalizedText reused = normalize(std::string(300, 'x') + " \u00C9t\u00E9 \u2014 end");
+    normalize_into(c.input, reused, options);
+    EXPECT_EQ(reused.text, n.text);
+    EXPECT_EQ(reused.to_original, n.to_original);
 }
 
 const FoldCase kAsciiCases[] = {
@@ -206,6 +211,23 @@ TEST(Normalize, LongAsciiTextGrowsBuffersCorrectly) {
     expected.pop_back();
     EXPECT_EQ(normalize(input).text, expected);
     EXPECT_EQ(normalize_string(input), expected);
+}
+
+TEST(Normalize, IntoReusedBufferMatchesFreshResultAcrossSizes) {
+    // Short after long, long after short, empty: the reused buffers grow and shrink.
+    const std::vector<std::string> inputs = {std::string(5000, 'a') + " São  Paulo",
+                                             "Cease\u2011fire", "", "x", std::string(9000, 'B'),
+                                             "\u201CAl\u00E8p\u201D \t\n city"};
+    NormalizedText reused;
+    for (const auto& input : inputs) {
+        for (const bool fold_case : {true, false}) {
+            const NormalizeOptions options{fold_case, true};
+            normalize_into(input, reused, options);
+            const NormalizedText fresh = normalize(input, options);
+            EXPECT_EQ(reused.text, fresh.text);
+            EXPECT_EQ(reused.to_original, fresh.to_original);
+        }
+    }
 }
 
 }  // namespace
