@@ -106,6 +106,14 @@ struct CompiledRule {
     std::vector<QNode> query;  // empty without a query
 };
 
+// Occurrences of one term recorded per field of a document; later ones are not recorded. A
+// document that is one word repeated (a scraper loop, an attack) would otherwise grow the
+// occurrence list with its size. The term still counts as found; NEAR/ONEAR and evidence spans
+// see the first kMaxOccurrences of it in each field, which is plenty for proximity in real
+// articles (a term said a thousand times is near everything). A regex counts every end offset
+// Hyperscan reports, before they are merged into matches.
+inline constexpr std::uint32_t kMaxOccurrences = 1000;
+
 // One found term: normalized byte range in one field of one group's text.
 struct Occurrence {
     std::uint32_t term;
@@ -136,6 +144,10 @@ private:
     const CompiledRuleSet* owner_ = nullptr;
     detail::HsScratch hs_;
     std::vector<detail::Occurrence> occurrences_;
+    // Occurrences recorded per (term * kFields + field), for kMaxOccurrences; only the
+    // indices in counted_ are nonzero.
+    std::vector<std::uint16_t> occurrence_count_;
+    std::vector<std::uint32_t> counted_;
     // Per term: [first, last) into occurrences_ after sorting; only touched terms are set.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> term_range_;
     std::vector<std::uint32_t> touched_terms_;

@@ -34,7 +34,23 @@ struct ScanContext {
     std::string_view text;
     std::vector<Occurrence>* out;
     std::uint8_t field;
+    std::uint16_t* count;  // Scratch::occurrence_count_
+    std::vector<std::uint32_t>* counted;
 };
+
+// Records one occurrence unless its term already has kMaxOccurrences in this field.
+inline void record(ScanContext& c, std::uint32_t term, std::size_t begin, std::size_t end) {
+    const std::uint32_t slot = term * kFields + c.field;
+    std::uint16_t& n = c.count[slot];
+    if (n >= kMaxOccurrences) {
+        return;
+    }
+    if (n++ == 0) {
+        c.counted->push_back(slot);
+    }
+    c.out->push_back(Occurrence{term, c.field, static_cast<std::uint32_t>(begin),
+                                static_cast<std::uint32_t>(end)});
+}
 
 // Literal match. Hyperscan reports the end offset; the start is end - length. Whole words are
 // checked here, from the bytes around the literal, instead of with \b in the patterns (which
@@ -63,11 +79,9 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsig
                     }
                 }
             }
-            c.out->push_back(Occurrence{r.term, c.field, static_cast<std::uint32_t>(begin),
-                                        static_cast<std::uint32_t>(word_end)});
+            record(c, r.term, begin, word_end);
         } else if (end_ok) {
-            c.out->push_back(Occurrence{r.term, c.field, static_cast<std::uint32_t>(begin),
-                                        static_cast<std::uint32_t>(end)});
+            record(c, r.term, begin, end);
         }
     }
     return 0;  // never stop early: every occurrence may matter for NEAR and evidence
@@ -77,8 +91,8 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsig
 int on_regex(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
              void* context) {
     auto& c = *static_cast<ScanContext*>(context);
-    c.out->push_back(Occurrence{c.group->regex_terms[id], c.field, static_cast<std::uint32_t>(from),
-                                static_cast<std::uint32_t>(to)});
+    record(c, c.group->regex_terms[id], static_cast<std::size_t>(from),
+           static_cast<std::size_t>(to));
     return 0;
 }
 
@@ -104,6 +118,7 @@ std::unique_ptr<Scratch> CompiledRuleSet::make_scratch() const {
         s->hs_.reset(clone);
     }
     s->term_range_.assign(terms_.size(), {0, 0});
+    s->occurrence_count_.assign(terms_.size() * kFields, 0);
     s->candidate_.assign(rules_.size(), 0);
     return s;
 }
@@ -118,6 +133,10 @@ void CompiledRuleSet::reset(Scratch& s) const {
     }
     s.candidates_.clear();
     s.occurrences_.clear();
+    for (std::uint32_t slot : s.counted_) {
+        s.occurrence_count_[slot] = 0;
+    }
+    s.counted_.clear();
     s.has_text_ = {};
     s.words_ready_ = {};
 }
@@ -142,12 +161,13 @@ void CompiledRuleSet::scan(const Document& doc, Scratch& s) const {
             if (raw.empty()) {
                 continue;
             }
-            s.text_[g][f] = text::normalize(raw, options);
+            text::normalize_into(raw, s.text_[g][f], options);
             s.has_text_[g][f] = true;
             std::string_view t = s.text_[g][f].text;
             // hs_scan takes an unsigned int length and offsets are kept in 32 bits.
             t = t.substr(0, std::numeric_limits<std::uint32_t>::max() - 1);
-            ScanContext ctx{&group, t, &s.occurrences_, f};
+            ScanContext ctx{&group, t, &s.occurrences_, f, s.occurrence_count_.data(),
+                            &s.counted_};
             if (group.literals) {
                 scan_db(group.literals.get(), t, s.hs_.get(), on_literal, ctx);
             }
@@ -442,7 +462,19 @@ Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scr
                             }),
                 spans.end());
     if (!spans.empty()) {
-        const Span& first = spans.front();
+        // The alert shows the title anyway, so a snippet of the title repeats it: when the
+        // rule also hit the summary or body, show the first of those spans instead (spans are
+        // sorted title, summary, body, url).
+        auto chosen = spans.begin();
+        if (chosen->field == Field::Title) {
+            const auto text_span = std::find_if(spans.begin(), spans.end(), [](const Span& sp) {
+                return sp.field == Field::Summary || sp.field == Field::Body;
+            });
+            if (text_span != spans.end()) {
+                chosen = text_span;
+            }
+        }
+        const Span& first = *chosen;
         std::vector<std::pair<std::size_t, std::size_t>> ranges;
         for (const Span& sp : spans) {
             if (sp.field == first.field) {

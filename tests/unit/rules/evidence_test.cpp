@@ -2,6 +2,7 @@
 // terms are reported as the rule wrote them, snippets are cut at word and UTF-8 boundaries
 // with marks on the matched terms.
 
+#include "rules/compiled.hpp"
 #include "rules_test_util.hpp"
 
 namespace ww::rules {
@@ -104,8 +105,75 @@ TEST(Evidence, SpansInDocumentOrderAcrossFields) {
     EXPECT_EQ(s[2].field, Field::Body);
     EXPECT_EQ(s[3].field, Field::Body);
     EXPECT_LT(s[2].begin, s[3].begin);
-    // The snippet comes from the first span's field.
-    EXPECT_EQ(hits[0].snippet, "Aleppo falls");
+    // The title is shown with every alert, so the snippet comes from the first span outside it.
+    EXPECT_EQ(hits[0].snippet, "siege of Aleppo");
+}
+
+TEST(Evidence, SnippetPrefersSummaryOrBodyOverTitle) {
+    struct Case {
+        const char* doc;
+        const char* snippet;
+        const char* marked;  // the text of the first mark
+    };
+    const Case cases[] = {
+        // Only the title hit: the title is all there is to show.
+        {"title: Aleppo falls || summary: a siege ends || the city is quiet", "Aleppo falls",
+         "Aleppo"},
+        // Title and body: the body span, not the title again.
+        {"title: Aleppo falls || the siege of Aleppo ended", "the siege of Aleppo ended",
+         "Aleppo"},
+        // Title, summary and body: the summary, first in document order after the title.
+        {"title: Aleppo || summary: siege of Aleppo || Aleppo, Aleppo", "siege of Aleppo",
+         "Aleppo"},
+        // No title hit: unchanged, the first span.
+        {"title: News || the siege of Aleppo ended", "the siege of Aleppo ended", "Aleppo"},
+    };
+    for (const Case& c : cases) {
+        auto hits = run("keywords = ['Aleppo']", make_doc(c.doc));
+        ASSERT_EQ(hits.size(), 1u) << c.doc;
+        const Hit& h = hits[0];
+        EXPECT_EQ(h.snippet, c.snippet) << c.doc;
+        ASSERT_FALSE(h.marks.empty()) << c.doc;
+        EXPECT_EQ(h.snippet.substr(h.marks[0].first, h.marks[0].second - h.marks[0].first),
+                  c.marked)
+            << c.doc;
+        // Spans still list every field, title first.
+        if (std::string(c.doc).find("title: Aleppo") == 0) {
+            EXPECT_EQ(h.spans.front().field, Field::Title) << c.doc;
+        }
+    }
+}
+
+TEST(Evidence, SnippetFromBodyWhenTitleAndBodyHitDifferentTerms) {
+    const Document doc = make_doc("title: Truce in Aleppo || fighting resumed after the truce");
+    auto hits = run("query = 'truce AND Aleppo'", doc);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].snippet, "fighting resumed after the truce");
+    ASSERT_EQ(hits[0].marks.size(), 1u);
+}
+
+TEST(Evidence, OccurrencesPerTermAndFieldAreCapped) {
+    std::string flood;
+    for (int i = 0; i < 5000; ++i) {
+        flood += "war ";
+    }
+    Document doc = make_doc("title: war || summary: war and peace");
+    doc.body = "Aleppo shelling " + flood + "war crimes";
+    // A keyword found 5000 times in the body keeps the first kMaxOccurrences of them there;
+    // the title and summary have their own allowance.
+    auto hits = run("keywords = ['war']", doc);
+    ASSERT_EQ(hits.size(), 1u);
+    std::size_t body = 0;
+    for (const Span& sp : hits[0].spans) {
+        body += sp.field == Field::Body;
+    }
+    EXPECT_EQ(body, detail::kMaxOccurrences);
+    EXPECT_EQ(hits[0].spans.size(), detail::kMaxOccurrences + 2);
+    // Other terms are not crowded out: NEAR still sees terms before and after the flood.
+    EXPECT_EQ(run("query = 'Aleppo NEAR/1 shelling'", doc).size(), 1u);
+    EXPECT_EQ(run("query = '\"war crimes\" AND title:war AND NOT summary:peace'", doc).size(),
+              0u);
+    EXPECT_EQ(run("query = '\"war crimes\" AND title:war'", doc).size(), 1u);
 }
 
 TEST(Evidence, QueryReportsOnlyPositiveTermsOfAHit) {
