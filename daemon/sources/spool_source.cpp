@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sources/eml.hpp"
 #include "sources/read_file.hpp"
 #include "wirewatch/hash.hpp"
 #include "wirewatch/log.hpp"
@@ -146,6 +147,12 @@ std::optional<std::vector<Document>> SpoolSource::read_file(const fs::path& file
             return std::nullopt;
         }
         docs = std::move(result.documents);
+    } else if (ext == ".eml") {
+        auto doc = parse_eml(*content, error);
+        if (!doc) {
+            return std::nullopt;
+        }
+        docs.push_back(std::move(*doc));
     } else if (ext == ".json") {
         auto parsed = json_documents(*content, base_url, error);
         if (!parsed) {
@@ -153,7 +160,7 @@ std::optional<std::vector<Document>> SpoolSource::read_file(const fs::path& file
         }
         docs = std::move(*parsed);
     } else {
-        error = "unsupported file type '" + ext + "' (expected .txt, .html, .xml or .json)";
+        error = "unsupported file type '" + ext + "' (expected .txt, .html, .xml, .eml or .json)";
         return std::nullopt;
     }
     return docs;

@@ -3,6 +3,7 @@
 //   .txt         first non-empty line is the title, the rest the body
 //   .html .htm   the page's article text
 //   .xml         a feed or sitemap (every item a document)
+//   .eml         a news-alert email: Subject is the title, the text (or HTML) part the body
 //   .json        a JSON Feed, or an object {title, body|summary|content, url, id, published,
 //                language, author}, or an array of such objects
 // After its documents are committed the file moves to done/ (or is deleted, per `after`);
