@@ -690,6 +690,8 @@ const std::vector<Key<DaemonConfig>> kDaemonKeys = {
     {.name = "shutdown_grace",
      .kind = Kind::Duration,
      .set = [](const Value& v, DaemonConfig& d) { d.shutdown_grace = v.duration; }},
+    {.name = "admin_channel",
+     .set = [](const Value& v, DaemonConfig& d) { d.admin_channel = v.str; }},
 };
 
 const std::vector<Key<HttpConfig>> kHttpKeys = {
@@ -976,6 +978,10 @@ const std::vector<Key<ChannelConfig>> kChannelKeys = {
     {.name = "app_name",
      .types = {"syslog"},
      .set = [](const Value& v, ChannelConfig& c) { c.app_name = v.str; }},
+    {.name = "max_size",
+     .kind = Kind::Size,
+     .types = {"syslog"},
+     .set = [](const Value& v, ChannelConfig& c) { c.max_size = v.size; }},
     {.name = "secret",
      .types = {"webhook"},
      .group = "secret",

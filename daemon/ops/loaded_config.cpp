@@ -91,7 +91,8 @@ std::string LoadedConfig::summary() const {
 
 std::optional<LoadedConfig> load_config_and_rules(const fs::path& config_path,
                                                   const std::optional<fs::path>& state_dir,
-                                                  bool use_cache, Diagnostics& diags) {
+                                                  bool use_cache, Diagnostics& diags,
+                                                  const notify::NotifierContext& channels) {
     // Read as much as possible even past errors, so one run reports the config's problems
     // and the rule files' problems together.
     auto config = config::load_best_effort(config_path, diags);
@@ -117,12 +118,18 @@ std::optional<LoadedConfig> load_config_and_rules(const fs::path& config_path,
     diags.append(rule_diags);
     check_sources(*config, diags);
     for (const auto& channel : config->channels) {
-        if (auto notifier = notify::make_notifier(channel, diags)) {
+        if (auto notifier = notify::make_notifier(channel, channels, diags)) {
             loaded.channels.emplace(channel.id, std::move(notifier));
         }
     }
     if (loaded.rules) {
         warn_unmatched_patterns(*config, *loaded.rules, diags);
+    }
+    if (const auto& admin = config->daemon.admin_channel;
+        !admin.empty() && std::none_of(config->channels.begin(), config->channels.end(),
+                                       [&](const auto& c) { return c.id == admin; })) {
+        diags.error({config->file.string(), 0, 0},
+                    "[daemon] admin_channel: unknown channel '" + admin + "'");
     }
     if (diags.has_errors() || !loaded.rules) {
         return std::nullopt;

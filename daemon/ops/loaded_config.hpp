@@ -10,6 +10,7 @@
 #include "wirewatch/alerts/dispatcher.hpp"
 #include "wirewatch/alerts/router.hpp"
 #include "wirewatch/config/config.hpp"
+#include "wirewatch/notify/notifier.hpp"
 #include "wirewatch/rules/rule_set.hpp"
 
 namespace ww::ops {
@@ -28,9 +29,10 @@ struct LoadedConfig {
 
 // Loads the config, every rule file it names and its channels; compiles the rules (through the
 // cache in the state dir when `use_cache`). Every problem goes to `diags`; nullopt on errors.
+// Channels are built with `channels` (the daemon's transport; left empty by `check`).
 std::optional<LoadedConfig> load_config_and_rules(
     const std::filesystem::path& config_path, const std::optional<std::filesystem::path>& state_dir,
-    bool use_cache, Diagnostics& diags);
+    bool use_cache, Diagnostics& diags, const notify::NotifierContext& channels = {});
 
 // `path` itself when it is a file, else the *.toml files in that folder, sorted.
 std::vector<std::filesystem::path> rule_files_in(const std::filesystem::path& path,

@@ -44,6 +44,8 @@ struct DaemonConfig {
     std::string user_agent;          // empty = "wirewatch/<version>"
     std::optional<HttpConfig> http;
     Duration shutdown_grace{std::chrono::seconds(10)};
+    // A channel id: dead letters (alerts no channel will take) are announced there.
+    std::string admin_channel;
 };
 
 struct RulesConfig {
@@ -93,6 +95,7 @@ struct ChannelConfig {
     std::string target = "local";  // local | udp://host:port | tcp://host:port
     std::string facility = "user";
     std::string app_name = "wirewatch";
+    std::optional<std::uint64_t> max_size;  // bytes per record; default 2048
     // webhook
     SecretRef secret;  // secret_env, secret_file: HMAC-SHA256 key
     std::optional<double> rate_per_second;

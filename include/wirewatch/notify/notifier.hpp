@@ -10,9 +10,18 @@
 #include <memory>
 #include <string>
 
+#include "wirewatch/clock.hpp"
 #include "wirewatch/config/config.hpp"
 #include "wirewatch/diagnostics.hpp"
 #include "wirewatch/notify/alert.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace ww::net {
+class Transfers;
+}
 
 namespace ww::notify {
 
@@ -53,8 +62,20 @@ private:
     std::string id_;
 };
 
+// What channels need from the daemon (the Vector pattern: a context object, no globals).
+// Pointers may be null where a channel is only built to be checked (`wirewatchd check`): a
+// network channel built without them answers every send with a Retry.
+struct NotifierContext {
+    boost::asio::io_context* io = nullptr;
+    net::Transfers* transfers = nullptr;  // the daemon's one libcurl multi handle
+    const Clock* clock = nullptr;
+    std::string hostname;  // for syslog; empty = gethostname()
+};
+
 // The channel registry: builds a notifier for `channel.type`, or returns nullptr with an error
-// in `diags` located at the channel.
-std::unique_ptr<Notifier> make_notifier(const config::ChannelConfig& channel, Diagnostics& diags);
+// in `diags` located at the channel. Secrets are resolved here (config::resolve), so a missing
+// secret file is a config error, not a delivery failure.
+std::unique_ptr<Notifier> make_notifier(const config::ChannelConfig& channel,
+                                        const NotifierContext& context, Diagnostics& diags);
 
 }  // namespace ww::notify

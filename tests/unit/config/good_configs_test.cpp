@@ -216,6 +216,7 @@ TEST(GoodConfig, EveryKeyComesOutAsWritten) {
     EXPECT_EQ(config.daemon.workers, 3);
     EXPECT_EQ(config.daemon.user_agent, "wirewatch-test/1.0");
     EXPECT_EQ(config.daemon.shutdown_grace, 2s);
+    EXPECT_EQ(config.daemon.admin_channel, "siem");
     ASSERT_TRUE(config.daemon.http);
     EXPECT_EQ(config.daemon.http->listen, "[::1]:9465");
     EXPECT_FALSE(config.rules.watch);
@@ -264,6 +265,7 @@ TEST(GoodConfig, EveryKeyComesOutAsWritten) {
     EXPECT_EQ(siem.target, "tcp://127.0.0.1:6514");
     EXPECT_EQ(siem.facility, "local3");
     EXPECT_EQ(siem.app_name, "ww");
+    EXPECT_EQ(siem.max_size, 1024u);
     const auto& hook = channel(config, "hook");
     EXPECT_EQ(hook.url.env, "WW_TEST_HOOK_URL");
     EXPECT_EQ(hook.secret.env, "WW_TEST_HOOK_SECRET");
