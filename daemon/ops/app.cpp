@@ -15,6 +15,7 @@
 #include "wirewatch/hash.hpp"
 #include "wirewatch/log.hpp"
 #include "wirewatch/net/transfers.hpp"
+#include "wirewatch/net/transfers.hpp"
 #include "wirewatch/sources/fetcher.hpp"
 #include "wirewatch/sources/source.hpp"
 #include "wirewatch/state/source_state.hpp"
@@ -60,6 +61,8 @@ struct App::Impl {
     const Clock& clock;
     AppOptions options;
     std::unique_ptr<state::Store> store;
+    // The one libcurl multi handle; channels send on it (declared before what uses it).
+    std::unique_ptr<net::Transfers> transfers;
     // HTTP fetching and source state outlive every Generation (declared after the store they
     // use, so destroyed before it).
     std::unique_ptr<net::Transfers> transfers;
@@ -80,6 +83,10 @@ struct App::Impl {
     void activate(std::unique_ptr<Generation> next);
     bool emit(sources::Batch& batch);
     void watch_rules();
+    // What channels are built with; its pointers are set before the first load and stay.
+    notify::NotifierContext channel_context() const {
+        return {&io, transfers.get(), &clock, {}};
+    }
 };
 
 std::unique_ptr<Generation> App::Impl::build(LoadedConfig loaded, Diagnostics& diags) {
@@ -207,8 +214,12 @@ App::~App() {
 }
 
 bool App::load(Diagnostics& diags) {
+    // Channels are built with the config, so the transport they send on must exist first.
+    if (!impl_->transfers) {
+        impl_->transfers = std::make_unique<net::Transfers>(impl_->io);
+    }
     auto loaded = load_config_and_rules(impl_->options.config_path, impl_->options.state_dir,
-                                        /*use_cache=*/true, diags);
+                                        /*use_cache=*/true, diags, impl_->channel_context());
     if (!loaded) {
         return false;
     }
@@ -275,7 +286,8 @@ void App::reload(std::function<void(bool)> done) {
     boost::asio::post(impl.compile_pool, [&impl, alive = impl.alive, done = std::move(done)] {
         auto diags = std::make_shared<Diagnostics>();
         auto loaded = std::make_shared<std::optional<LoadedConfig>>(load_config_and_rules(
-            impl.options.config_path, impl.options.state_dir, /*use_cache=*/true, *diags));
+            impl.options.config_path, impl.options.state_dir, /*use_cache=*/true, *diags,
+            impl.channel_context()));
         boost::asio::post(impl.io, [&impl, alive, done, diags, loaded] {
             if (!*alive) {
                 return;
