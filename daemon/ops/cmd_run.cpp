@@ -6,8 +6,10 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "ops/args.hpp"
+#include "ops/http_server.hpp"
 #include "ops/systemd.hpp"
 #include "wirewatch/log.hpp"
+#include "wirewatch/metrics.hpp"
 #include "wirewatch/ops/app.hpp"
 #include "wirewatch/ops/commands.hpp"
 
@@ -78,6 +80,27 @@ int cmd_run(const Args& args) {
         logger("ops")->error("not starting: {} errors in config={}", diags.error_count(),
                              options.config_path.string());
         return diags.has_errors() ? kExitConfig : kExitFailure;
+    }
+
+    // The metrics/health listener binds before anything starts: an address that cannot be
+    // bound is a start failure (exit 1, before READY=1), not a silently missing endpoint.
+    std::unique_ptr<HttpServer> http;
+    if (auto listen = app.http_listen(); listen && !reader.flag("--once")) {
+        std::string error;
+        http = HttpServer::start(io, *listen,
+                                 {.metrics = [&app] { return app.metrics().expose(); },
+                                  .healthy = [&app] { return app.healthy(); },
+                                  .ready = [&app] { return app.ready(); }},
+                                 error);
+        if (!http) {
+            logger("ops")->error("not starting: [daemon.http] listen: {}", error);
+            return kExitFailure;
+        }
+        const auto bound = http->local_endpoint();
+        const std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                         : bound.address().to_string();
+        logger("ops")->info("http: listening on {}:{} (/metrics, /healthz, /readyz)", host,
+                            bound.port());
     }
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);

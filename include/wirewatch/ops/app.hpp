@@ -7,11 +7,16 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <boost/asio/io_context.hpp>
 
 #include "wirewatch/clock.hpp"
 #include "wirewatch/diagnostics.hpp"
+
+namespace ww::metrics {
+class Registry;
+}
 
 namespace ww::ops {
 
@@ -46,6 +51,16 @@ public:
 
     // Human-readable one-liner for logs and sd_notify STATUS=.
     std::string status() const;
+
+    // The daemon's metrics (GET /metrics). Scrape on the loop thread: collecting reads the
+    // state store.
+    ww::metrics::Registry& metrics();
+    // A rule set is loaded (GET /healthz; that the loop answers at all shows it turns).
+    bool healthy() const;
+    // Started and not shutting down (GET /readyz): the same moment as sd_notify READY=1.
+    bool ready() const;
+    // [daemon.http] listen of the config loaded at start, if set. Changing it needs a restart.
+    std::optional<std::string> http_listen() const;
 
 private:
     struct Impl;
