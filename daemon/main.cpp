@@ -17,6 +17,8 @@ usage:
   wirewatchd match --rules PATH [--json] [--stats] [FILE|-]...
   wirewatchd explain --rules PATH RULE FILE
   wirewatchd fetch SOURCE_ID|URL [--json] [--config PATH]
+  wirewatchd outbox [list|retry ID|drop ID] [--config PATH] [--state-dir PATH]
+  wirewatchd notify-test CHANNEL_ID [--config PATH]
   wirewatchd --version | --help
 
 commands:
@@ -30,6 +32,9 @@ commands:
   fetch      fetch and parse one configured source, or any http(s):// or file:// URL (no
              config needed), and print its documents (--json: one object per line) and the
              rules they would hit. Sends nothing, marks nothing seen.
+  outbox     list pending and dead (undeliverable) alerts; `retry ID` queues one again now,
+             `drop ID` removes it. Safe while the daemon runs.
+  notify-test  send a sample alert through one channel; prints success or the server's answer.
 
 options:
   --config PATH     config file (default: $WIREWATCH_CONFIG, else /etc/wirewatch/wirewatch.toml)
@@ -75,6 +80,12 @@ int main(int argc, char** argv) {
     }
     if (command == "fetch") {
         return ww::ops::cmd_fetch(args);
+    }
+    if (command == "outbox") {
+        return ww::ops::cmd_outbox(args);
+    }
+    if (command == "notify-test") {
+        return ww::ops::cmd_notify_test(args);
     }
     std::cerr << "wirewatchd: unknown command '" << command << "' (try --help)\n";
     return ww::ops::kExitUsage;

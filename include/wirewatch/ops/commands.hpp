@@ -19,5 +19,7 @@ int cmd_check(const Args& args);    // check [--config PATH] [--rules PATH]
 int cmd_match(const Args& args);    // match --rules PATH [--json] [--stats] [FILE|-]...
 int cmd_explain(const Args& args);  // explain --rules PATH RULE FILE
 int cmd_fetch(const Args& args);    // fetch SOURCE_ID|URL [--json] [--config PATH]
+int cmd_outbox(const Args& args);       // outbox [list|retry ID|drop ID] [--config PATH]
+int cmd_notify_test(const Args& args);  // notify-test CHANNEL_ID [--config PATH]
 
 }  // namespace ww::ops
