@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include "rules/compiled.hpp"
@@ -31,7 +32,8 @@ using namespace detail;
 // What a match callback needs; lives on the stack of scan() for one hs_scan call.
 struct ScanContext {
     const Group* group;
-    std::string_view text;
+    std::string_view text;  // what Hyperscan scans: the scan text for literals (see Pattern)
+    std::string_view real;  // the normalized text, with its dashes
     std::vector<Occurrence>* out;
     std::uint8_t field;
     std::uint16_t* count;  // Scratch::occurrence_count_
@@ -61,6 +63,27 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsig
     const Pattern& p = c.group->patterns[id];
     const auto end = static_cast<std::size_t>(to);
     const std::size_t begin = end - p.length;
+    if (p.uniform) {
+        char gap = 0;
+        for (std::size_t k = begin + p.head; k + p.foot < end; ++k) {
+            if (c.text[k] == ' ') {
+                if (gap == 0) {
+                    gap = c.real[k];
+                } else if (c.real[k] != gap) {
+                    return 0;  // "one-two three-four five" is not a variant of a 4-gap term
+                }
+            }
+        }
+    }
+    if ((p.head | p.foot) != 0) {
+        // Separators at the term's edges must be the bytes written: the scan text cannot
+        // tell "-fire" from " fire".
+        const std::string& v = c.group->edge_text[p.edges];
+        if (c.real.compare(begin, p.head, v, 0, p.head) != 0 ||
+            c.real.compare(end - p.foot, p.foot, v, v.size() - p.foot, p.foot) != 0) {
+            return 0;
+        }
+    }
     if (p.word_first && detail::word_char_before(c.text, begin)) {
         return 0;  // inside a word: "war" in "software"
     }
@@ -166,10 +189,17 @@ void CompiledRuleSet::scan(const Document& doc, Scratch& s) const {
             std::string_view t = s.text_[g][f].text;
             // hs_scan takes an unsigned int length and offsets are kept in 32 bits.
             t = t.substr(0, std::numeric_limits<std::uint32_t>::max() - 1);
-            ScanContext ctx{&group, t, &s.occurrences_, f, s.occurrence_count_.data(),
+            ScanContext ctx{&group, t, t, &s.occurrences_, f, s.occurrence_count_.data(),
                             &s.counted_};
             if (group.literals) {
-                scan_db(group.literals.get(), t, s.hs_.get(), on_literal, ctx);
+                // Most text has few dashes: copy only when there is one to turn into a space.
+                if (std::memchr(t.data(), '-', t.size()) != nullptr) {
+                    s.scan_text_.assign(t);
+                    std::replace(s.scan_text_.begin(), s.scan_text_.end(), '-', ' ');
+                    ctx.text = s.scan_text_;
+                }
+                scan_db(group.literals.get(), ctx.text, s.hs_.get(), on_literal, ctx);
+                ctx.text = t;
             }
             if (group.regexes) {
                 scan_db(group.regexes.get(), t, s.hs_.get(), on_regex, ctx);
