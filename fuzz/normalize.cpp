@@ -1,0 +1,32 @@
+// Text folding: any input, once sanitized, normalizes with an offset map that keeps its
+// invariants (size, monotone, ends at the original's size, points at character starts).
+
+#include "wirewatch/text/normalize.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string input =
+        ww::text::sanitize_utf8(std::string_view(reinterpret_cast<const char*>(data), size));
+    for (bool fold_case : {true, false}) {
+        ww::text::NormalizeOptions options;
+        options.fold_case = fold_case;
+        auto nt = ww::text::normalize(input, options);
+        if (nt.to_original.size() != nt.text.size() + 1 || nt.to_original.back() != input.size()) {
+            std::abort();
+        }
+        for (std::size_t i = 0; i + 1 < nt.to_original.size(); ++i) {
+            const std::uint32_t at = nt.to_original[i];
+            if (at > nt.to_original[i + 1] || at > input.size() ||
+                (at < input.size() && (static_cast<unsigned char>(input[at]) & 0xC0) == 0x80)) {
+                std::abort();
+            }
+        }
+        if (ww::text::normalize_string(input, options) != nt.text) {
+            std::abort();
+        }
+    }
+    return 0;
+}
