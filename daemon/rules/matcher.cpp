@@ -269,10 +269,15 @@ std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std:
         const std::string_view t = s.text_[group][field].text;
         bool in_word = false;
         for (std::size_t i = 0; i < t.size(); ++i) {
-            if ((static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) {
+            const auto c = static_cast<unsigned char>(t[i]);
+            if ((c & 0xC0) == 0x80) {
                 continue;  // inside a UTF-8 sequence: decided at its lead byte
             }
-            const bool w = detail::word_char_at(t, i);
+            // ASCII inline (nearly every byte of news): this loop walks whole fields, and the
+            // out-of-line test per byte made it 5% of match time at 1k rules.
+            const bool w = c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+                                          (c >= '0' && c <= '9')
+                                    : detail::word_char_at(t, i);
             if (w && !in_word) {
                 starts.push_back(static_cast<std::uint32_t>(i));
             }
