@@ -37,8 +37,10 @@ help=$("$binary" --help)
 for option in $(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u); do
     grep -q -- "$option" <<<"$roff_text" || fail "wirewatchd.8 does not document $option"
 done
-for command in run check match explain; do
-    grep -q "^\.B $command\$" "$page8" || fail "wirewatchd.8 has no entry for the $command command"
+# Every command in the usage lines ("  wirewatchd check ..."), "run" included.
+for command in $(sed -n 's/^  wirewatchd \[\{0,1\}\([a-z][a-z-]*\).*/\1/p' <<<"$help" | sort -u); do
+    grep -q "^\.B $(sed 's/-/\\\\-/g' <<<"$command")\$" "$page8" ||
+        fail "wirewatchd.8 has no entry for the $command command"
 done
 for code in $(sed -n 's/^  \([0-9][0-9]*\)  .*/\1/p' <<<"$help"); do
     grep -q "^\.B $code\$" "$page8" || fail "wirewatchd.8 does not list exit status $code"
