@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "state/sqlite.hpp"
 #include "wirewatch/log.hpp"
 
 namespace ww::alerts {
@@ -70,7 +71,59 @@ void Dispatcher::kick() {
     arm_timer();
 }
 
+void Dispatcher::defer(std::int64_t id, state::TimePoint until) {
+    state::Statement s(store_.database().handle(),
+                       "UPDATE outbox SET next_attempt_at = ? WHERE id = ?");
+    s.bind(1, static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            until.time_since_epoch())
+                                            .count()))
+        .bind(2, id)
+        .run();
+}
+
+void Dispatcher::dead_letter(const state::OutboxItem& item, const std::string& reason) {
+    ++dead_letters_;
+    if (admin_channel_.empty() || item.channel_id == admin_channel_ ||
+        item.alert_id.rfind("n-", 0) == 0) {
+        return;  // never announce a failed announcement: that could loop
+    }
+    notify::Alert notice;
+    notice.id = "n-" + std::to_string(item.id) + "-" + item.alert_id;
+    notice.subscriber_id = "admin";
+    notice.severity = rules::Severity::High;
+    notice.source_id = "wirewatchd";
+    notice.item_id = item.alert_id;
+    notice.title = "undeliverable alert " + item.alert_id + " on channel " + item.channel_id +
+                   ": " + reason;
+    notice.snippet = "See `wirewatchd outbox list`; `wirewatchd outbox retry " +
+                     std::to_string(item.id) + "` sends it again.";
+    notice.rules = {{"dead-letter", rules::Severity::High, {}}};
+    notice.created_at = std::chrono::time_point_cast<std::chrono::seconds>(clock_.now());
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            clock_.now().time_since_epoch())
+                            .count();
+    state::Transaction tx(store_.database());
+    state::Statement alert(store_.database().handle(),
+                           "INSERT OR IGNORE INTO alerts (alert_id, subscriber_id, created_at, "
+                           "payload) VALUES (?, 'admin', ?, ?)");
+    alert.bind(1, notice.id).bind(2, static_cast<std::int64_t>(now_ms))
+        .bind(3, notify::to_json(notice).dump(-1, ' ', false,
+                                              nlohmann::json::error_handler_t::replace))
+        .run();
+    state::Statement outbox(store_.database().handle(),
+                            "INSERT OR IGNORE INTO outbox (alert_id, channel_id, created_at, "
+                            "next_attempt_at) VALUES (?1, ?2, ?3, ?3)");
+    outbox.bind(1, notice.id).bind(2, admin_channel_).bind(3, static_cast<std::int64_t>(now_ms))
+        .run();
+    tx.commit();
+}
+
 void Dispatcher::deliver(const state::OutboxItem& item) {
+    if (auto paused = paused_until_.find(item.channel_id);
+        paused != paused_until_.end() && clock_.now() < paused->second) {
+        defer(item.id, paused->second);
+        return;
+    }
     auto channel = channels_.find(item.channel_id);
     if (channel == channels_.end()) {
         // The channel was removed from the config; keep the alert in case it comes back.
@@ -109,13 +162,19 @@ void Dispatcher::finish(const state::OutboxItem& item, const notify::DeliveryRes
                 return;
             case notify::DeliveryResult::Kind::Retry: {
                 const int attempts = item.attempts + 1;
-                auto delay = std::max(result.retry_after, policy_.backoff(attempts, random_));
+                // The server's Retry-After is the wait; without one, our backoff.
+                auto delay = result.retry_after.count() > 0 ? result.retry_after
+                                                            : policy_.backoff(attempts, random_);
                 if (now + delay > item.created_at + policy_.deadline) {
                     store_.mark_dead(item.id, "gave up after " + std::to_string(attempts) +
                                                   " attempts: " + result.reason);
                     log->error("alert={} channel={}: undeliverable after {} attempts: {}",
                                item.alert_id, item.channel_id, attempts, result.reason);
+                    dead_letter(item, result.reason);
                     return;
+                }
+                if (result.retry_after.count() > 0) {
+                    paused_until_[item.channel_id] = now + result.retry_after;
                 }
                 store_.mark_retry(item.id, now + delay, result.reason);
                 log->warn("alert={} channel={}: attempt {} failed, retrying in {}s: {}",
@@ -128,6 +187,7 @@ void Dispatcher::finish(const state::OutboxItem& item, const notify::DeliveryRes
                 store_.mark_dead(item.id, result.reason);
                 log->error("alert={} channel={}: rejected, moved to dead letters: {}",
                            item.alert_id, item.channel_id, result.reason);
+                dead_letter(item, result.reason);
                 return;
         }
     } catch (const state::StoreError& e) {

@@ -40,6 +40,11 @@ public:
     ~Dispatcher();
 
     void set_channels(Channels channels);
+    // Where dead letters are announced (one notice per dead row); empty = nowhere.
+    void set_admin_channel(std::string channel_id) { admin_channel_ = std::move(channel_id); }
+
+    // Rows moved to the dead letters since start (exported as a metric).
+    std::uint64_t dead_letters() const { return dead_letters_; }
 
     // Sends whatever is due now and arms a timer for the next due row.
     void kick();
@@ -55,6 +60,8 @@ private:
     void finish(const state::OutboxItem& item, const notify::DeliveryResult& result);
     void arm_timer();
     void check_drained();
+    void dead_letter(const state::OutboxItem& item, const std::string& reason);
+    void defer(std::int64_t id, state::TimePoint until);
 
     boost::asio::io_context& io_;
     state::Store& store_;
@@ -66,6 +73,11 @@ private:
     boost::asio::steady_timer drain_timer_;
     std::function<void()> drained_;
     std::minstd_rand random_{std::random_device{}()};
+    std::string admin_channel_;
+    std::uint64_t dead_letters_ = 0;
+    // A channel that answered 429 is paused until its Retry-After passed: its other rows wait
+    // too, instead of each drawing its own 429.
+    std::map<std::string, state::TimePoint> paused_until_;
     bool stopped_ = false;
     bool kicking_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
