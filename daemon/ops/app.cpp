@@ -9,13 +9,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ops/app_metrics.hpp"
 #include "ops/loaded_config.hpp"
 #include "wirewatch/alerts/dispatcher.hpp"
 #include "wirewatch/alerts/router.hpp"
 #include "wirewatch/hash.hpp"
 #include "wirewatch/log.hpp"
-#include "wirewatch/metrics.hpp"
 #include "wirewatch/net/transfers.hpp"
 #include "wirewatch/net/transfers.hpp"
 #include "wirewatch/sources/fetcher.hpp"
@@ -79,9 +77,6 @@ struct App::Impl {
     bool reloading = false;
     bool started = false;
     bool stopping = false;
-    // Scraped on the loop thread (the HTTP listener runs there), like everything above.
-    ww::metrics::Registry registry;
-    AppMetrics app_metrics{registry};
     std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
     std::unique_ptr<Generation> build(LoadedConfig loaded, Diagnostics& diags);
@@ -123,6 +118,7 @@ void App::Impl::activate(std::unique_ptr<Generation> next) {
         }
     }
     dispatcher->set_channels(next->loaded.channels);
+    dispatcher->set_admin_channel(next->loaded.config.daemon.admin_channel);
     // Keep the old generation alive until the loop has unwound any handler of it.
     auto old = std::move(current);
     current = std::move(next);
@@ -133,7 +129,6 @@ void App::Impl::activate(std::unique_ptr<Generation> next) {
         }
     }
     watched_signature = rule_files_signature(current->loaded.rule_files);
-    app_metrics.activated(current->loaded, clock.now());
 }
 
 bool App::Impl::emit(sources::Batch& batch) {
@@ -159,10 +154,7 @@ bool App::Impl::emit(sources::Batch& batch) {
             if (record_only) {
                 continue;
             }
-            const auto match_started = std::chrono::steady_clock::now();
             auto hits = generation.loaded.rules->match(doc, *generation.scratch);
-            app_metrics.matched(batch.source_id, hits,
-                                std::chrono::steady_clock::now() - match_started);
             if (hits.empty()) {
                 continue;
             }
@@ -176,7 +168,6 @@ bool App::Impl::emit(sources::Batch& batch) {
             }
         }
         const int added = store->record(batch.source_id, new_ids, alerts, now);
-        app_metrics.alerts_queued(added);
         if (record_only) {
             log->info("source={}: first poll, recorded {} existing items without alerting",
                       batch.source_id, new_ids.size());
@@ -252,19 +243,6 @@ bool App::load(Diagnostics& diags) {
         return false;
     }
     impl_->activate(std::move(generation));
-    impl_->registry.on_collect([&impl = *impl_] {
-        try {
-            const auto pending = impl.store->list(state::DeliveryState::Pending, 1);
-            std::optional<double> age;
-            if (!pending.empty()) {
-                age = std::chrono::duration<double>(impl.clock.now() - pending.front().created_at)
-                          .count();
-            }
-            impl.app_metrics.outbox(impl.store->pending_count(), age);
-        } catch (const state::StoreError& e) {
-            logger("ops")->warn("metrics: cannot read the outbox: {}", e.what());
-        }
-    });
     return true;
 }
 
@@ -328,7 +306,6 @@ void App::reload(std::function<void(bool)> done) {
                     log->warn("{}", d.str());
                 }
             }
-            impl.app_metrics.reload_finished(next != nullptr);
             if (!next) {
                 log->error("reload failed with {} errors; the previous config and rules stay "
                            "in force",
@@ -362,19 +339,6 @@ void App::shutdown(std::function<void()> done) {
     impl_->dispatcher->drain(impl_->current ? impl_->current->loaded.config.daemon.shutdown_grace
                                             : std::chrono::seconds(10),
                              std::move(done));
-}
-
-ww::metrics::Registry& App::metrics() { return impl_->registry; }
-
-bool App::healthy() const { return impl_->current && impl_->current->loaded.rules; }
-
-bool App::ready() const { return impl_->started && !impl_->stopping && healthy(); }
-
-std::optional<std::string> App::http_listen() const {
-    if (!impl_->current || !impl_->current->loaded.config.daemon.http) {
-        return std::nullopt;
-    }
-    return impl_->current->loaded.config.daemon.http->listen;
 }
 
 std::string App::status() const {
