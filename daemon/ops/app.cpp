@@ -9,12 +9,13 @@
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
+#include "ops/app_metrics.hpp"
 #include "ops/loaded_config.hpp"
 #include "wirewatch/alerts/dispatcher.hpp"
 #include "wirewatch/alerts/router.hpp"
 #include "wirewatch/hash.hpp"
 #include "wirewatch/log.hpp"
-#include "wirewatch/net/transfers.hpp"
+#include "wirewatch/metrics.hpp"
 #include "wirewatch/net/transfers.hpp"
 #include "wirewatch/sources/fetcher.hpp"
 #include "wirewatch/sources/source.hpp"
@@ -61,8 +62,6 @@ struct App::Impl {
     const Clock& clock;
     AppOptions options;
     std::unique_ptr<state::Store> store;
-    // The one libcurl multi handle; channels send on it (declared before what uses it).
-    std::unique_ptr<net::Transfers> transfers;
     // HTTP fetching and source state outlive every Generation (declared after the store they
     // use, so destroyed before it).
     std::unique_ptr<net::Transfers> transfers;
@@ -77,6 +76,9 @@ struct App::Impl {
     bool reloading = false;
     bool started = false;
     bool stopping = false;
+    // Scraped on the loop thread (the HTTP listener runs there), like everything above.
+    ww::metrics::Registry registry;
+    AppMetrics app_metrics{registry};
     std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
     std::unique_ptr<Generation> build(LoadedConfig loaded, Diagnostics& diags);
@@ -129,6 +131,7 @@ void App::Impl::activate(std::unique_ptr<Generation> next) {
         }
     }
     watched_signature = rule_files_signature(current->loaded.rule_files);
+    app_metrics.activated(current->loaded, clock.now());
 }
 
 bool App::Impl::emit(sources::Batch& batch) {
@@ -154,7 +157,10 @@ bool App::Impl::emit(sources::Batch& batch) {
             if (record_only) {
                 continue;
             }
+            const auto match_started = std::chrono::steady_clock::now();
             auto hits = generation.loaded.rules->match(doc, *generation.scratch);
+            app_metrics.matched(batch.source_id, hits,
+                                std::chrono::steady_clock::now() - match_started);
             if (hits.empty()) {
                 continue;
             }
@@ -168,6 +174,7 @@ bool App::Impl::emit(sources::Batch& batch) {
             }
         }
         const int added = store->record(batch.source_id, new_ids, alerts, now);
+        app_metrics.alerts_queued(added);
         if (record_only) {
             log->info("source={}: first poll, recorded {} existing items without alerting",
                       batch.source_id, new_ids.size());
@@ -232,7 +239,6 @@ bool App::load(Diagnostics& diags) {
                     std::string("state: ") + e.what());
         return false;
     }
-    impl_->transfers = std::make_unique<net::Transfers>(impl_->io);
     impl_->fetcher = std::make_unique<sources::Fetcher>(*impl_->transfers, impl_->clock,
                                                         loaded->config.fetch,
                                                         loaded->config.daemon.user_agent);
@@ -243,6 +249,19 @@ bool App::load(Diagnostics& diags) {
         return false;
     }
     impl_->activate(std::move(generation));
+    impl_->registry.on_collect([&impl = *impl_] {
+        try {
+            const auto pending = impl.store->list(state::DeliveryState::Pending, 1);
+            std::optional<double> age;
+            if (!pending.empty()) {
+                age = std::chrono::duration<double>(impl.clock.now() - pending.front().created_at)
+                          .count();
+            }
+            impl.app_metrics.outbox(impl.store->pending_count(), age);
+        } catch (const state::StoreError& e) {
+            logger("ops")->warn("metrics: cannot read the outbox: {}", e.what());
+        }
+    });
     return true;
 }
 
@@ -306,6 +325,7 @@ void App::reload(std::function<void(bool)> done) {
                     log->warn("{}", d.str());
                 }
             }
+            impl.app_metrics.reload_finished(next != nullptr);
             if (!next) {
                 log->error("reload failed with {} errors; the previous config and rules stay "
                            "in force",
@@ -339,6 +359,19 @@ void App::shutdown(std::function<void()> done) {
     impl_->dispatcher->drain(impl_->current ? impl_->current->loaded.config.daemon.shutdown_grace
                                             : std::chrono::seconds(10),
                              std::move(done));
+}
+
+ww::metrics::Registry& App::metrics() { return impl_->registry; }
+
+bool App::healthy() const { return impl_->current && impl_->current->loaded.rules; }
+
+bool App::ready() const { return impl_->started && !impl_->stopping && healthy(); }
+
+std::optional<std::string> App::http_listen() const {
+    if (!impl_->current || !impl_->current->loaded.config.daemon.http) {
+        return std::nullopt;
+    }
+    return impl_->current->loaded.config.daemon.http->listen;
 }
 
 std::string App::status() const {
