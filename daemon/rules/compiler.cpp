@@ -101,8 +101,10 @@ public:
                 ref(rule, regex_term(re, rule.group, *def), def->fields, re.pattern, true));
         }
         for (const TermDef& ex : def->exclude) {
-            rule.excludes.push_back(
-                ref(rule, literal_term(ex.text, rule.group), def->fields, ex.text, false));
+            std::string_view text = ex.text;
+            const unsigned scope = take_field_scope(text);
+            rule.excludes.push_back(ref(rule, literal_term(std::string(text), rule.group),
+                                        scope != 0 ? scope : def->fields, ex.text, false));
         }
         for (const auto* list :
              {&rule.keywords, &rule.regexes, &rule.query_terms, &rule.excludes}) {

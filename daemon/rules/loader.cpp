@@ -430,6 +430,10 @@ private:
                      bool warn) {
         for (const TermDef& t : terms) {
             std::string_view body = t.text;
+            if (!warn) {
+                detail::take_field_scope(body);  // exclude terms may be scoped: "title:video"
+            }
+            const std::string scoped(body);
             if (!body.empty() && body.back() == '*') {
                 body.remove_suffix(1);
             }
@@ -439,7 +443,7 @@ private:
                           "': '*' is only allowed at the end of a term (a prefix wildcard)");
                 continue;
             }
-            detail::TermText norm = detail::normalize_term(t.text, rule.case_sensitive);
+            detail::TermText norm = detail::normalize_term(scoped, rule.case_sensitive);
             if (detail::count_word_chars(norm.normalized) == 0) {
                 error(t.where, what + " '" + t.text + "' has no letters or digits to match");
                 continue;

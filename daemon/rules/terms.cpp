@@ -105,6 +105,18 @@ std::vector<std::string> separator_variants(std::string_view normalized) {
     return out;
 }
 
+unsigned take_field_scope(std::string_view& term) {
+    static constexpr std::pair<std::string_view, unsigned> kScopes[] = {
+        {"title:", 1}, {"summary:", 2}, {"body:", 4}, {"url:", 8}};  // ww::Field bits
+    for (const auto& [prefix, bit] : kScopes) {
+        if (term.starts_with(prefix) && term.size() > prefix.size()) {
+            term.remove_prefix(prefix.size());
+            return bit;
+        }
+    }
+    return 0;
+}
+
 std::size_t count_word_chars(std::string_view normalized) {
     std::size_t n = 0;
     for (std::size_t i = 0; i < normalized.size(); ++i) {

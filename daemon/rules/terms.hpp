@@ -24,6 +24,10 @@ TermText normalize_term(std::string_view written, bool case_sensitive);
 inline constexpr std::size_t kMaxFreeSeparators = 3;
 std::vector<std::string> separator_variants(std::string_view normalized);
 
+// An exclude term may start with a field scope as in queries ("title:video game"): returns
+// its ww::Field bit and removes the prefix from `term`; 0 (term unchanged) without one.
+unsigned take_field_scope(std::string_view& term);
+
 // Letters and digits (code points) in a normalized term, for the too-short warning.
 std::size_t count_word_chars(std::string_view normalized);
 

@@ -196,6 +196,15 @@ const Row kRows[] = {
     {"keywords = ['Aleppo']\nexclude = ['game*']", "Aleppo gamma", true},
     {"keywords = ['Aleppo']\nfields = ['title']\nexclude = ['sport']",
      "title: Aleppo || sport in the body", true},
+    // A scoped exclude looks only in its field, whatever the rule's fields.
+    {"keywords = ['Aleppo']\nexclude = ['title:video game']",
+     "title: Video game news || Aleppo falls", false},
+    {"keywords = ['Aleppo']\nexclude = ['title:video game']",
+     "title: Aleppo news || Aleppo in a video game", true},
+    {"keywords = ['Aleppo']\nexclude = ['url:sport']",
+     "url: https://x.example/sport/1 || Aleppo falls", false},
+    {"keywords = ['Aleppo']\nexclude = ['body:sport*']", "summary: sports || Aleppo falls",
+     true},
 
     // --- regex (Hyperscan dialect, on the normalized text)
     {"regex = ['\\bsanction(s|ed|ing)?\\b']", "new sanctions imposed", true},
