@@ -87,6 +87,7 @@ public:
         CompiledRule rule;
         rule.def = def;
         rule.group = def->case_sensitive ? kExact : kFolded;
+        rule.has_languages = !def->languages.empty();
         const std::uint32_t index = static_cast<std::uint32_t>(set_.rules_.size());
 
         for (const TermDef& kw : def->keywords) {
