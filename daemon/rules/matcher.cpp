@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -274,13 +278,38 @@ std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std:
         starts.clear();
         const std::string_view t = s.text_[group][field].text;
         bool in_word = false;
-        for (std::size_t i = 0; i < t.size(); ++i) {
+        std::size_t i = 0;
+        while (i < t.size()) {
+#if defined(__SSE2__)
+            // Sixteen ASCII bytes at a time: word-character mask, word starts are its rising
+            // edges. This index walks whole fields for every NEAR rule that is a candidate.
+            if (i + 16 <= t.size()) {
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+                if (_mm_movemask_epi8(v) == 0) {
+                    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                    const __m128i alpha =
+                        _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                      _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+                    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                                        _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+                    const auto w = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)));
+                    unsigned rising = w & ~((w << 1) | (in_word ? 1u : 0u));
+                    while (rising != 0) {
+                        starts.push_back(static_cast<std::uint32_t>(i) +
+                                         static_cast<std::uint32_t>(__builtin_ctz(rising)));
+                        rising &= rising - 1;
+                    }
+                    in_word = ((w >> 15) & 1u) != 0;
+                    i += 16;
+                    continue;
+                }
+            }
+#endif
             const auto c = static_cast<unsigned char>(t[i]);
             if ((c & 0xC0) == 0x80) {
+                ++i;
                 continue;  // inside a UTF-8 sequence: decided at its lead byte
             }
-            // ASCII inline (nearly every byte of news): this loop walks whole fields, and the
-            // out-of-line test per byte made it 5% of match time at 1k rules.
             const bool w = c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
                                           (c >= '0' && c <= '9')
                                     : detail::word_char_at(t, i);
@@ -288,6 +317,7 @@ std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std:
                 starts.push_back(static_cast<std::uint32_t>(i));
             }
             in_word = w;
+            ++i;
         }
         s.words_ready_[group][field] = true;
     }

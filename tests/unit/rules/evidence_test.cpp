@@ -176,6 +176,48 @@ TEST(Evidence, OccurrencesPerTermAndFieldAreCapped) {
     EXPECT_EQ(run("query = '\"war crimes\" AND title:war'", doc).size(), 1u);
 }
 
+TEST(Evidence, NearCountsWordsExactlyInLongMixedText) {
+    // Long enough for the 16-byte word index blocks, with non-ASCII words, digits, dashes and
+    // punctuation between the operands so that blocks and the scalar path both count.
+    const std::vector<std::string> filler = {"café", "w1", "x-ray", "Zürich,", "42", "ab.cd",
+                                             "naïve", "ok", "\u201Cq\u201D", "long-winded"};
+    for (std::size_t between = 0; between < 40; ++between) {
+        std::string body;
+        for (int i = 0; i < 30; ++i) {
+            body += filler[i % filler.size()] + " ";
+        }
+        body += "Aleppo";
+        std::size_t words = 0;
+        for (std::size_t i = 0; words < between; ++i) {
+            const std::string& f = filler[i % filler.size()];
+            // Each filler counts as one word except those that hold two ("x-ray", "ab.cd",
+            // "long-winded"): keep the count exact by using single words only.
+            if (f.find_first_of("-.") != std::string::npos) {
+                continue;
+            }
+            body += " " + f;
+            ++words;
+        }
+        body += " shelling and more text after it to fill a block";
+        Document doc;
+        doc.body = body;
+        const std::string n = std::to_string(between);
+        EXPECT_EQ(run("query = 'Aleppo NEAR/" + (between == 0 ? std::string("1") : n) +
+                          " shelling'",
+                      doc)
+                      .size(),
+                  1u)
+            << body;
+        if (between > 1) {
+            EXPECT_EQ(
+                run("query = 'Aleppo NEAR/" + std::to_string(between - 1) + " shelling'", doc)
+                    .size(),
+                0u)
+                << body;
+        }
+    }
+}
+
 TEST(Evidence, QueryReportsOnlyPositiveTermsOfAHit) {
     const Document doc = make_doc("war crimes in Halab, not Homs");
     auto hits = run("query = '\"war crimes\" AND (Aleppo OR Halab) AND NOT Idlib'", doc);
