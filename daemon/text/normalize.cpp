@@ -220,6 +220,22 @@ const CodePointFacts* two_byte_facts() {
     return table.data();
 }
 
+// Facts for General Punctuation, U+2000..U+206F: typeset English news has a curly apostrophe,
+// quote or dash every hundred characters or so, and each one cost a utf8proc lookup.
+constexpr char32_t kPunctuationFirst = 0x2000;
+constexpr char32_t kPunctuationCount = 0x70;
+
+const CodePointFacts* punctuation_facts() {
+    static const std::array<CodePointFacts, kPunctuationCount> table = [] {
+        std::array<CodePointFacts, kPunctuationCount> t{};
+        for (char32_t i = 0; i < kPunctuationCount; ++i) {
+            t[i] = compute_facts(kPunctuationFirst + i);
+        }
+        return t;
+    }();
+    return table.data();
+}
+
 // Long runs of combining marks (Zalgo text) are split into several segments so that the
 // utf8proc work buffer below stays on the stack.
 constexpr std::size_t kMaxSegmentCodePoints = 32;
@@ -572,7 +588,15 @@ private:
         return end;
     }
 
-    CodePointFacts facts(char32_t cp) const { return cp < 0x800 ? facts_[cp] : compute_facts(cp); }
+    CodePointFacts facts(char32_t cp) const {
+        if (cp < 0x800) {
+            return facts_[cp];
+        }
+        if (cp - kPunctuationFirst < kPunctuationCount) {
+            return punctuation_facts()[cp - kPunctuationFirst];
+        }
+        return compute_facts(cp);
+    }
 
     // Runs NFKC (+ case folding, + mark stripping) over one segment with utf8proc.
     void fold_segment(std::size_t start, std::size_t end, bool has_invisible) {
