@@ -196,16 +196,28 @@ std::string sanitize(std::string_view text) {
 }
 
 void TextBuilder::text(std::string_view s) {
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    std::size_t i = 0;
+    while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
         if (is_ascii_space(c)) {
             pending_space_ = true;
+            ++i;
             continue;
         }
         if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
             pending_space_ = true;  // NBSP separates words like a space
-            ++i;
+            i += 2;
             continue;
+        }
+        // Copy the whole run up to the next space (or possible NBSP) at once: appending byte
+        // by byte was the largest cost of feed parsing.
+        std::size_t end = i + 1;
+        while (end < s.size()) {
+            auto d = static_cast<unsigned char>(s[end]);
+            if (is_ascii_space(d) || d == 0xC2) {
+                break;
+            }
+            ++end;
         }
         if (!current_.text.empty()) {
             if (pending_newline_) {
@@ -216,10 +228,11 @@ void TextBuilder::text(std::string_view s) {
         }
         pending_space_ = false;
         pending_newline_ = false;
-        current_.text += static_cast<char>(c);
+        current_.text.append(s.data() + i, end - i);
         if (link_depth_ > 0) {
-            ++current_.link_bytes;
+            current_.link_bytes += end - i;
         }
+        i = end;
     }
 }
 
