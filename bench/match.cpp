@@ -15,13 +15,13 @@
 // Usage: bench_match [--terms 1000,10000,100000] [--corpus-mb 16] [--seed 42] [--dir DIR]
 //                    [--passes 5] [--no-rg] [--rg PATH] [--no-fork]
 
+#include <fcntl.h>
 #include <hs.h>
-#include <spdlog/spdlog.h>
+#include <signal.h>
 #include <spawn.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -114,69 +114,246 @@ private:
 // --- name and word tables ------------------------------------------------------------------
 
 const std::vector<std::string> kOnsets = {
-    "b", "br", "c",  "ch", "d",  "dr", "f", "g",  "gr", "h",  "j",  "k",  "kr", "l",
-    "m", "n", "p",  "pr", "r",  "s",  "sh", "st", "t", "tr", "v",  "w",  "z",  "zh",
-    "",  "",  "al", "el", "kh", "sz", "lj", "nj", "ts", "y", "qu", "gh", "bh", "dj"};
+    "b", "br", "c",  "ch", "d",  "dr", "f",  "g",  "gr", "h",  "j",  "k",  "kr", "l",
+    "m", "n",  "p",  "pr", "r",  "s",  "sh", "st", "t",  "tr", "v",  "w",  "z",  "zh",
+    "",  "",   "al", "el", "kh", "sz", "lj", "nj", "ts", "y",  "qu", "gh", "bh", "dj"};
 // Plain vowels three times as likely as accented ones: most syllables of a name have none.
 const std::vector<std::string> kVowels = {
-    "a", "e", "i", "o", "u", "a", "e", "o", "ia", "ou", "a", "e", "i", "o", "u", "a", "e",
-    "o", "ai", "ei", "a", "e", "i", "o", "u", "a", "e", "o", "y", "au", "á", "é", "í", "ó",
-    "ú", "ä", "ö", "ü", "ã", "õ", "è", "ê", "ç", "ñ", "ő", "ă", "ı", "ø", "å", "ě"};
-const std::vector<std::string> kCodas = {"", "", "", "n", "r", "l", "s", "k", "m", "t", "sk",
+    "a", "e",  "i",  "o", "u", "a", "e", "o", "ia", "ou", "a", "e", "i",  "o", "u", "a", "e",
+    "o", "ai", "ei", "a", "e", "i", "o", "u", "a",  "e",  "o", "y", "au", "á", "é", "í", "ó",
+    "ú", "ä",  "ö",  "ü", "ã", "õ", "è", "ê", "ç",  "ñ",  "ő", "ă", "ı",  "ø", "å", "ě"};
+const std::vector<std::string> kCodas = {"",   "",   "",  "n", "r", "l", "s", "k", "m", "t", "sk",
                                          "nd", "rg", "v", "z", "ć", "š", "ž", "ł", "ğ", "ß"};
-const std::vector<std::string> kSurnameEnds = {"ović", "escu", "sson", "ová", "ez", "ski",
-                                               "enko", "oğlu", "ian", "elli", "ago", "ström",
-                                               "ault", "mann", "aki", "ides", "",     ""};
-const std::vector<std::string> kPlacePrefix = {"São ", "Nový ", "Port ", "Al-", "Saint-",
-                                               "Nueva ", "Bad ", "Kafr ", "Ciudad ", "Tel ",
-                                               "Puerto ", "Nizhny "};
-const std::vector<std::string> kPlaceSuffix = {" City", "-sur-Mer", " Oblast", " Province",
-                                               "abad", "grad", "pur", "stan", "ville", "burg"};
-const std::vector<std::string> kOrgPattern = {
-    "{} Holdings", "{} Mining Company", "Bank of {}", "{} Airways",
-    "{} Energy Group", "{} Liberation Front", "Ministry of Defence of {}", "{} Telecom",
-    "{} & Partners", "{} Shipping Line", "Federal Reserve of {}", "{} Petroleum Corporation",
-    "{} Football Club", "{} University", "{} Party", "People's Front of {}"};
+const std::vector<std::string> kSurnameEnds = {"ović", "escu", "sson", "ová",  "ez",  "ski",
+                                               "enko", "oğlu", "ian",  "elli", "ago", "ström",
+                                               "ault", "mann", "aki",  "ides", "",    ""};
+const std::vector<std::string> kPlacePrefix = {"São ",    "Nový ",  "Port ",   "Al-",
+                                               "Saint-",  "Nueva ", "Bad ",    "Kafr ",
+                                               "Ciudad ", "Tel ",   "Puerto ", "Nizhny "};
+const std::vector<std::string> kPlaceSuffix = {" City", "-sur-Mer", " Oblast", " Province", "abad",
+                                               "grad",  "pur",      "stan",    "ville",     "burg"};
+const std::vector<std::string> kOrgPattern = {"{} Holdings",
+                                              "{} Mining Company",
+                                              "Bank of {}",
+                                              "{} Airways",
+                                              "{} Energy Group",
+                                              "{} Liberation Front",
+                                              "Ministry of Defence of {}",
+                                              "{} Telecom",
+                                              "{} & Partners",
+                                              "{} Shipping Line",
+                                              "Federal Reserve of {}",
+                                              "{} Petroleum Corporation",
+                                              "{} Football Club",
+                                              "{} University",
+                                              "{} Party",
+                                              "People's Front of {}"};
 
 // Words of news prose. The first ones are English function words in roughly their frequency
 // order; a Zipf draw over this list followed by a long tail of generated words gives a
 // realistic rank-frequency curve.
-const std::vector<std::string> kProse = {
-    "the", "of", "and", "to", "a", "in", "that", "is", "for", "on", "was", "said", "with",
-    "he", "it", "as", "at", "by", "from", "his", "be", "have", "has", "an", "are", "but",
-    "not", "they", "who", "were", "this", "had", "their", "been", "which", "after", "its",
-    "will", "would", "also", "more", "one", "about", "new", "over", "two", "than", "year",
-    "people", "up", "government", "there", "out", "or", "when", "last", "first", "told",
-    "could", "against", "officials", "other", "we", "since", "percent", "week", "before",
-    "into", "police", "president", "minister", "country", "state", "years", "military",
-    "forces", "according", "some", "security", "city", "three", "only", "under", "while",
-    "during", "talks", "killed", "attack", "report", "council", "court", "election", "vote",
-    "market", "prices", "border", "troops", "officials", "statement", "agency", "sanctions",
-    "oil", "gas", "bank", "economy", "trade", "deal", "capital", "region", "talks", "peace",
-    "war", "ceasefire", "strike", "protest", "crisis", "aid", "refugees", "health", "water",
-    "power", "leader", "opposition", "party", "parliament", "law", "rights", "group",
-    "company", "shares", "investors", "growth", "inflation", "rates", "central", "national",
-    "foreign", "local", "international", "spokesman", "spokeswoman", "residents", "village",
-    "province", "district", "hospital", "school", "children", "women", "men", "families",
-    "fighting", "shelling", "drone", "missile", "rocket", "convoy", "checkpoint", "border",
-    "negotiations", "agreement", "summit", "delegation", "ambassador", "envoy", "mission",
-    "investigation", "prosecutors", "charges", "arrested", "detained", "released", "sentenced",
-    "announced", "reported", "confirmed", "denied", "warned", "urged", "called", "added"};
+const std::vector<std::string> kProse = {"the",
+                                         "of",
+                                         "and",
+                                         "to",
+                                         "a",
+                                         "in",
+                                         "that",
+                                         "is",
+                                         "for",
+                                         "on",
+                                         "was",
+                                         "said",
+                                         "with",
+                                         "he",
+                                         "it",
+                                         "as",
+                                         "at",
+                                         "by",
+                                         "from",
+                                         "his",
+                                         "be",
+                                         "have",
+                                         "has",
+                                         "an",
+                                         "are",
+                                         "but",
+                                         "not",
+                                         "they",
+                                         "who",
+                                         "were",
+                                         "this",
+                                         "had",
+                                         "their",
+                                         "been",
+                                         "which",
+                                         "after",
+                                         "its",
+                                         "will",
+                                         "would",
+                                         "also",
+                                         "more",
+                                         "one",
+                                         "about",
+                                         "new",
+                                         "over",
+                                         "two",
+                                         "than",
+                                         "year",
+                                         "people",
+                                         "up",
+                                         "government",
+                                         "there",
+                                         "out",
+                                         "or",
+                                         "when",
+                                         "last",
+                                         "first",
+                                         "told",
+                                         "could",
+                                         "against",
+                                         "officials",
+                                         "other",
+                                         "we",
+                                         "since",
+                                         "percent",
+                                         "week",
+                                         "before",
+                                         "into",
+                                         "police",
+                                         "president",
+                                         "minister",
+                                         "country",
+                                         "state",
+                                         "years",
+                                         "military",
+                                         "forces",
+                                         "according",
+                                         "some",
+                                         "security",
+                                         "city",
+                                         "three",
+                                         "only",
+                                         "under",
+                                         "while",
+                                         "during",
+                                         "talks",
+                                         "killed",
+                                         "attack",
+                                         "report",
+                                         "council",
+                                         "court",
+                                         "election",
+                                         "vote",
+                                         "market",
+                                         "prices",
+                                         "border",
+                                         "troops",
+                                         "officials",
+                                         "statement",
+                                         "agency",
+                                         "sanctions",
+                                         "oil",
+                                         "gas",
+                                         "bank",
+                                         "economy",
+                                         "trade",
+                                         "deal",
+                                         "capital",
+                                         "region",
+                                         "talks",
+                                         "peace",
+                                         "war",
+                                         "ceasefire",
+                                         "strike",
+                                         "protest",
+                                         "crisis",
+                                         "aid",
+                                         "refugees",
+                                         "health",
+                                         "water",
+                                         "power",
+                                         "leader",
+                                         "opposition",
+                                         "party",
+                                         "parliament",
+                                         "law",
+                                         "rights",
+                                         "group",
+                                         "company",
+                                         "shares",
+                                         "investors",
+                                         "growth",
+                                         "inflation",
+                                         "rates",
+                                         "central",
+                                         "national",
+                                         "foreign",
+                                         "local",
+                                         "international",
+                                         "spokesman",
+                                         "spokeswoman",
+                                         "residents",
+                                         "village",
+                                         "province",
+                                         "district",
+                                         "hospital",
+                                         "school",
+                                         "children",
+                                         "women",
+                                         "men",
+                                         "families",
+                                         "fighting",
+                                         "shelling",
+                                         "drone",
+                                         "missile",
+                                         "rocket",
+                                         "convoy",
+                                         "checkpoint",
+                                         "border",
+                                         "negotiations",
+                                         "agreement",
+                                         "summit",
+                                         "delegation",
+                                         "ambassador",
+                                         "envoy",
+                                         "mission",
+                                         "investigation",
+                                         "prosecutors",
+                                         "charges",
+                                         "arrested",
+                                         "detained",
+                                         "released",
+                                         "sentenced",
+                                         "announced",
+                                         "reported",
+                                         "confirmed",
+                                         "denied",
+                                         "warned",
+                                         "urged",
+                                         "called",
+                                         "added"};
 const std::vector<std::string> kTopical = {
-    "grain", "export", "corridor", "naval", "blockade", "sovereign", "debt", "restructuring",
-    "humanitarian", "pause", "cross", "border", "shelling", "nuclear", "plant", "safety",
-    "power", "grid", "outage", "fuel", "shortage", "wheat", "harvest", "currency", "collapse",
-    "bond", "yields", "central", "bank", "rate", "hike", "prisoner", "exchange", "peace",
-    "talks", "arms", "embargo", "drone", "strike", "refugee", "camp", "cholera", "outbreak",
-    "flood", "warning", "earthquake", "relief", "mining", "license", "oil", "pipeline",
-    "explosion", "cyber", "attack", "data", "breach", "election", "fraud", "runoff", "vote",
-    "coup", "attempt", "martial", "law", "state", "emergency", "curfew", "protest", "crackdown",
-    "press", "freedom", "journalist", "detention", "hostage", "release", "ceasefire",
-    "violation", "troop", "withdrawal", "military", "exercise", "missile", "test", "trade",
-    "tariff", "dispute", "supply", "chain", "shipping", "lane", "port", "closure", "famine",
-    "alert", "food", "price", "index", "labour", "strike", "general", "assembly", "security",
-    "council", "resolution", "war", "crimes", "tribunal", "asylum", "policy", "migrant",
-    "boat", "capsized", "wildfire", "evacuation", "heat", "wave", "water", "rationing"};
+    "grain",      "export",        "corridor",     "naval",      "blockade",  "sovereign",
+    "debt",       "restructuring", "humanitarian", "pause",      "cross",     "border",
+    "shelling",   "nuclear",       "plant",        "safety",     "power",     "grid",
+    "outage",     "fuel",          "shortage",     "wheat",      "harvest",   "currency",
+    "collapse",   "bond",          "yields",       "central",    "bank",      "rate",
+    "hike",       "prisoner",      "exchange",     "peace",      "talks",     "arms",
+    "embargo",    "drone",         "strike",       "refugee",    "camp",      "cholera",
+    "outbreak",   "flood",         "warning",      "earthquake", "relief",    "mining",
+    "license",    "oil",           "pipeline",     "explosion",  "cyber",     "attack",
+    "data",       "breach",        "election",     "fraud",      "runoff",    "vote",
+    "coup",       "attempt",       "martial",      "law",        "state",     "emergency",
+    "curfew",     "protest",       "crackdown",    "press",      "freedom",   "journalist",
+    "detention",  "hostage",       "release",      "ceasefire",  "violation", "troop",
+    "withdrawal", "military",      "exercise",     "missile",    "test",      "trade",
+    "tariff",     "dispute",       "supply",       "chain",      "shipping",  "lane",
+    "port",       "closure",       "famine",       "alert",      "food",      "price",
+    "index",      "labour",        "strike",       "general",    "assembly",  "security",
+    "council",    "resolution",    "war",          "crimes",     "tribunal",  "asylum",
+    "policy",     "migrant",       "boat",         "capsized",   "wildfire",  "evacuation",
+    "heat",       "wave",          "water",        "rationing"};
 
 std::string capitalize(std::string s) {
     if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') {
@@ -296,8 +473,7 @@ public:
 
     std::string entity() {
         // Half of the mentions are popular entities, half from the long tail.
-        const std::size_t i =
-            rng_.chance(0.5) ? entities_(rng_) : rng_.below(universe_.size());
+        const std::size_t i = rng_.chance(0.5) ? entities_(rng_) : rng_.below(universe_.size());
         return universe_[i];
     }
 
@@ -705,9 +881,9 @@ Row measure(std::size_t n, const std::vector<std::string>& universe, const Corpu
 }
 
 // Runs measure() in a child process so that getrusage's peak is this N's alone.
-bool measure_in_child(std::size_t n, const std::vector<std::string>& universe,
-                      const Corpus& corpus, const fs::path& dir, std::uint64_t seed, int passes,
-                      const std::string& rg, Row& row) {
+bool measure_in_child(std::size_t n, const std::vector<std::string>& universe, const Corpus& corpus,
+                      const fs::path& dir, std::uint64_t seed, int passes, const std::string& rg,
+                      Row& row) {
     int fds[2];
     if (pipe(fds) != 0) {
         return false;
@@ -725,8 +901,7 @@ bool measure_in_child(std::size_t n, const std::vector<std::string>& universe,
     close(fds[0]);
     int status = 0;
     waitpid(pid, &status, 0);
-    return got == static_cast<ssize_t>(sizeof row) && WIFEXITED(status) &&
-           WEXITSTATUS(status) == 0;
+    return got == static_cast<ssize_t>(sizeof row) && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 std::vector<std::size_t> parse_list(const std::string& s) {
@@ -811,21 +986,22 @@ int main(int argc, char** argv) {
             non_ascii += static_cast<unsigned char>(c) >= 0x80;
         }
     }
-    std::printf("corpus: %zu documents, %.1f MB (title+summary+body), %.2f%% non-ASCII bytes; "
-                "%zu ~5 KiB documents for latency; generated in %.1f s; files in %s\n",
-                corpus.docs.size(), static_cast<double>(corpus.bytes) / 1e6,
-                100.0 * static_cast<double>(non_ascii) / static_cast<double>(corpus.bytes),
-                corpus.five_k.size(), seconds_since(t), dir.c_str());
+    std::printf(
+        "corpus: %zu documents, %.1f MB (title+summary+body), %.2f%% non-ASCII bytes; "
+        "%zu ~5 KiB documents for latency; generated in %.1f s; files in %s\n",
+        corpus.docs.size(), static_cast<double>(corpus.bytes) / 1e6,
+        100.0 * static_cast<double>(non_ascii) / static_cast<double>(corpus.bytes),
+        corpus.five_k.size(), seconds_since(t), dir.c_str());
     std::printf("hyperscan %s; peer: %s\n", hs_version(),
                 rg.empty() ? "(skipped)" : rg_version(rg).c_str());
-    std::printf("one core, CPU time (CLOCK_THREAD_CPUTIME_ID); throughput = best of %d passes; "
-                "peak RSS per N in its own process; rg: CPU time on the first %.1f MB, limit %.0f s\n\n",
-                passes, static_cast<double>(fs::file_size(dir / "corpus-rg.txt")) / 1e6,
-                kRgLimitSeconds);
+    std::printf(
+        "one core, CPU time (CLOCK_THREAD_CPUTIME_ID); throughput = best of %d passes; "
+        "peak RSS per N in its own process; rg: CPU time on the first %.1f MB, limit %.0f s\n\n",
+        passes, static_cast<double>(fs::file_size(dir / "corpus-rg.txt")) / 1e6, kRgLimitSeconds);
 
-    std::printf("%7s %6s %8s %7s %8s %7s %6s %7s %8s %8s %8s %6s %7s %7s %6s %8s\n", "N",
-                "rules", "literals", "load s", "compile", "cache", "DB MB", "peak", "match",
-                "norm", "raw hs", "match", "p50", "p99", "hits/", "rg -F -i");
+    std::printf("%7s %6s %8s %7s %8s %7s %6s %7s %8s %8s %8s %6s %7s %7s %6s %8s\n", "N", "rules",
+                "literals", "load s", "compile", "cache", "DB MB", "peak", "match", "norm",
+                "raw hs", "match", "p50", "p99", "hits/", "rg -F -i");
     std::printf("%7s %6s %8s %7s %8s %7s %6s %7s %8s %8s %8s %6s %7s %7s %6s %8s\n", "terms", "",
                 "", "(toml)", "s", "load ms", "", "RSS MB", "MB/s", "MB/s", "MB/s", "/raw", "us",
                 "us", "doc", "-w MB/s");
@@ -847,9 +1023,9 @@ int main(int argc, char** argv) {
         std::printf(
             "%7zu %6zu %8zu %7.2f %8.2f %7.1f %6.1f %7.0f %8.0f %8.0f %8.0f %5.0f%% %7.1f %7.1f "
             "%6.2f %8s\n",
-            r.n, r.rules, r.literals, r.load_s, r.compile_s, r.cached_s * 1e3, r.db_mb,
-            r.peak_mb, r.match_mbs, r.normalize_mbs, r.raw_mbs, 100.0 * r.match_mbs / r.raw_mbs,
-            r.p50_us, r.p99_us, r.hits_per_doc, rg_col);
+            r.n, r.rules, r.literals, r.load_s, r.compile_s, r.cached_s * 1e3, r.db_mb, r.peak_mb,
+            r.match_mbs, r.normalize_mbs, r.raw_mbs, 100.0 * r.match_mbs / r.raw_mbs, r.p50_us,
+            r.p99_us, r.hits_per_doc, rg_col);
         std::fflush(stdout);
     }
     return 0;

@@ -114,7 +114,7 @@ struct QNode {
 struct CompiledRule {
     std::shared_ptr<const RuleDef> def;
     std::uint8_t group = kFolded;
-    bool has_languages = false;  // def->languages is not empty
+    bool has_languages = false;        // def->languages is not empty
     std::vector<std::string> written;  // distinct terms as written, in rule order
     std::vector<TermRef> keywords;
     std::vector<TermRef> regexes;

@@ -159,14 +159,15 @@ public:
                         key += '\0';
                         key += variant;
                     }
-                    auto [it, inserted] =
-                        ids.emplace(std::move(key), static_cast<std::uint32_t>(group.literal_text.size()));
+                    auto [it, inserted] = ids.emplace(
+                        std::move(key), static_cast<std::uint32_t>(group.literal_text.size()));
                     if (inserted) {
                         group.literal_text.push_back(std::move(scan));
                         refs.emplace_back();
                         Edge e;
                         if (head + foot > 0) {
-                            e = Edge{head, foot, static_cast<std::uint32_t>(group.edge_text.size())};
+                            e = Edge{head, foot,
+                                     static_cast<std::uint32_t>(group.edge_text.size())};
                             group.edge_text.push_back(variant);
                         }
                         edges.push_back(e);

@@ -193,7 +193,7 @@ void CompiledRuleSet::scan(const Document& doc, Scratch& s) const {
             std::string_view t = s.text_[g][f].text;
             // hs_scan takes an unsigned int length and offsets are kept in 32 bits.
             t = t.substr(0, std::numeric_limits<std::uint32_t>::max() - 1);
-            ScanContext ctx{&group, t, t, &s.occurrences_, f, s.occurrence_count_.data(),
+            ScanContext ctx{&group,     t, t, &s.occurrences_, f, s.occurrence_count_.data(),
                             &s.counted_};
             if (group.literals) {
                 // Most text has few dashes: copy only when there is one to turn into a space.
@@ -292,7 +292,8 @@ std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std:
                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
                     const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
                                                         _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-                    const auto w = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)));
+                    const auto w =
+                        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)));
                     unsigned rising = w & ~((w << 1) | (in_word ? 1u : 0u));
                     while (rising != 0) {
                         starts.push_back(static_cast<std::uint32_t>(i) +
@@ -310,9 +311,9 @@ std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std:
                 ++i;
                 continue;  // inside a UTF-8 sequence: decided at its lead byte
             }
-            const bool w = c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
-                                          (c >= '0' && c <= '9')
-                                    : detail::word_char_at(t, i);
+            const bool w = c < 0x80
+                               ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
+                               : detail::word_char_at(t, i);
             if (w && !in_word) {
                 starts.push_back(static_cast<std::uint32_t>(i));
             }

@@ -120,8 +120,7 @@ TEST(Evidence, SnippetPrefersSummaryOrBodyOverTitle) {
         {"title: Aleppo falls || summary: a siege ends || the city is quiet", "Aleppo falls",
          "Aleppo"},
         // Title and body: the body span, not the title again.
-        {"title: Aleppo falls || the siege of Aleppo ended", "the siege of Aleppo ended",
-         "Aleppo"},
+        {"title: Aleppo falls || the siege of Aleppo ended", "the siege of Aleppo ended", "Aleppo"},
         // Title, summary and body: the summary, first in document order after the title.
         {"title: Aleppo || summary: siege of Aleppo || Aleppo, Aleppo", "siege of Aleppo",
          "Aleppo"},
@@ -171,16 +170,16 @@ TEST(Evidence, OccurrencesPerTermAndFieldAreCapped) {
     EXPECT_EQ(hits[0].spans.size(), detail::kMaxOccurrences + 2);
     // Other terms are not crowded out: NEAR still sees terms before and after the flood.
     EXPECT_EQ(run("query = 'Aleppo NEAR/1 shelling'", doc).size(), 1u);
-    EXPECT_EQ(run("query = '\"war crimes\" AND title:war AND NOT summary:peace'", doc).size(),
-              0u);
+    EXPECT_EQ(run("query = '\"war crimes\" AND title:war AND NOT summary:peace'", doc).size(), 0u);
     EXPECT_EQ(run("query = '\"war crimes\" AND title:war'", doc).size(), 1u);
 }
 
 TEST(Evidence, NearCountsWordsExactlyInLongMixedText) {
     // Long enough for the 16-byte word index blocks, with non-ASCII words, digits, dashes and
     // punctuation between the operands so that blocks and the scalar path both count.
-    const std::vector<std::string> filler = {"café", "w1", "x-ray", "Zürich,", "42", "ab.cd",
-                                             "naïve", "ok", "\u201Cq\u201D", "long-winded"};
+    const std::vector<std::string> filler = {
+        "café",  "w1",    "x-ray", "Zürich,",       "42",
+        "ab.cd", "naïve", "ok",    "\u201Cq\u201D", "long-winded"};
     for (std::size_t between = 0; between < 40; ++between) {
         std::string body;
         for (int i = 0; i < 30; ++i) {
@@ -202,17 +201,15 @@ TEST(Evidence, NearCountsWordsExactlyInLongMixedText) {
         Document doc;
         doc.body = body;
         const std::string n = std::to_string(between);
-        EXPECT_EQ(run("query = 'Aleppo NEAR/" + (between == 0 ? std::string("1") : n) +
-                          " shelling'",
-                      doc)
-                      .size(),
-                  1u)
+        EXPECT_EQ(
+            run("query = 'Aleppo NEAR/" + (between == 0 ? std::string("1") : n) + " shelling'", doc)
+                .size(),
+            1u)
             << body;
         if (between > 1) {
-            EXPECT_EQ(
-                run("query = 'Aleppo NEAR/" + std::to_string(between - 1) + " shelling'", doc)
-                    .size(),
-                0u)
+            EXPECT_EQ(run("query = 'Aleppo NEAR/" + std::to_string(between - 1) + " shelling'", doc)
+                          .size(),
+                      0u)
                 << body;
         }
     }

@@ -215,9 +215,9 @@ TEST(Normalize, LongAsciiTextGrowsBuffersCorrectly) {
 
 TEST(Normalize, IntoReusedBufferMatchesFreshResultAcrossSizes) {
     // Short after long, long after short, empty: the reused buffers grow and shrink.
-    const std::vector<std::string> inputs = {std::string(5000, 'a') + " São  Paulo",
-                                             "Cease\u2011fire", "", "x", std::string(9000, 'B'),
-                                             "\u201CAl\u00E8p\u201D \t\n city"};
+    const std::vector<std::string> inputs = {
+        std::string(5000, 'a') + " São  Paulo", "Cease\u2011fire", "", "x", std::string(9000, 'B'),
+        "\u201CAl\u00E8p\u201D \t\n city"};
     NormalizedText reused;
     for (const auto& input : inputs) {
         for (const bool fold_case : {true, false}) {
