@@ -16,6 +16,15 @@ const char* field_name(Field f) {
     return "body";
 }
 
+unsigned field_bit(std::string_view name) {
+    for (Field f : {Field::Title, Field::Summary, Field::Body, Field::Url}) {
+        if (name == field_name(f)) {
+            return static_cast<unsigned>(f);
+        }
+    }
+    return 0;
+}
+
 const std::string& Document::field(Field f) const {
     switch (f) {
         case Field::Title:

@@ -5,8 +5,9 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-
 #include <nlohmann/json.hpp>
+
+#include "notify/format_util.hpp"
 
 namespace ww::notify {
 
@@ -45,17 +46,6 @@ std::string format_time(std::chrono::sys_seconds t) {
     return buffer;
 }
 
-std::string join(const std::vector<std::string>& items, const char* separator) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) {
-            out += separator;
-        }
-        out += item;
-    }
-    return out;
-}
-
 bool write_all(int fd, const std::string& data) {
     std::size_t written = 0;
     while (written < data.size()) {
@@ -89,7 +79,7 @@ std::string render_text(const Alert& alert, bool ansi) {
     if (!alert.url.empty()) {
         where.push_back(alert.url);
     }
-    out += "   " + join(where, " · ") + "\n";
+    out += "   " + detail::join(where, " · ") + "\n";
     if (!alert.snippet.empty()) {
         out += "   " + with_highlights(alert, ansi) + "\n";
     }
@@ -97,9 +87,9 @@ std::string render_text(const Alert& alert, bool ansi) {
     for (const auto& r : alert.rules) {
         rule_names.push_back(r.id + " (" + rules::severity_name(r.severity) + ")");
     }
-    out += "   rules: " + join(rule_names, " · ");
+    out += "   rules: " + detail::join(rule_names, " · ");
     if (!alert.tags.empty()) {
-        out += "   tags: " + join(alert.tags, ", ");
+        out += "   tags: " + detail::join(alert.tags, ", ");
     }
     out += "\n   subscriber: " + alert.subscriber_id + " · alert " + alert.id + "\n\n";
     return out;
@@ -110,11 +100,10 @@ StreamChannel::StreamChannel(std::string id, StreamFormat format, std::filesyste
 
 void StreamChannel::do_send(const Alert& alert, DeliveryCallback done) {
     const bool to_stdout = path_.empty();
-    std::string data = format_ == StreamFormat::Json
-                           ? to_json(alert).dump(-1, ' ', false,
-                                                 nlohmann::json::error_handler_t::replace) +
-                                 "\n"
-                           : render_text(alert, to_stdout && isatty(STDOUT_FILENO));
+    std::string data =
+        format_ == StreamFormat::Json
+            ? to_json(alert).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
+            : render_text(alert, to_stdout && isatty(STDOUT_FILENO));
     if (to_stdout) {
         if (!write_all(STDOUT_FILENO, data)) {
             done(DeliveryResult::retry(std::string("stdout: ") + std::strerror(errno)));

@@ -27,22 +27,6 @@ const std::vector<std::string> kSeverityNames = {"info", "low", "medium", "high"
 // Beyond this many distinct terms the can-never-match check (2^n assignments) is skipped.
 constexpr std::size_t kMaxSatisfiabilityTerms = 14;
 
-unsigned field_bit(const std::string& name) {
-    if (name == "title") {
-        return static_cast<unsigned>(Field::Title);
-    }
-    if (name == "summary") {
-        return static_cast<unsigned>(Field::Summary);
-    }
-    if (name == "body") {
-        return static_cast<unsigned>(Field::Body);
-    }
-    if (name == "url") {
-        return static_cast<unsigned>(Field::Url);
-    }
-    return 0;
-}
-
 std::size_t utf8_length(unsigned char lead) {
     if (lead < 0x80) {
         return 1;
@@ -382,7 +366,7 @@ private:
         bool any = false;
         for_each_string(node, "fields", [&](const std::string& s, const toml::node& element) {
             any = true;
-            unsigned bit = field_bit(s);
+            unsigned bit = ww::field_bit(s);
             if (bit == 0) {
                 std::string hint = did_you_mean(s, kFieldNames);
                 error(element,

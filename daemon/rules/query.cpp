@@ -15,22 +15,6 @@ constexpr int kMaxNearDistance = 1000;
 
 const std::vector<std::string> kScopeNames = {"title", "summary", "body", "url"};
 
-unsigned scope_bits(std::string_view name) {
-    if (name == "title") {
-        return static_cast<unsigned>(Field::Title);
-    }
-    if (name == "summary") {
-        return static_cast<unsigned>(Field::Summary);
-    }
-    if (name == "body") {
-        return static_cast<unsigned>(Field::Body);
-    }
-    if (name == "url") {
-        return static_cast<unsigned>(Field::Url);
-    }
-    return 0;
-}
-
 struct Token {
     enum class Kind { End, LParen, RParen, Term, And, Or, Not, Near };
     Kind kind = Kind::End;
@@ -150,7 +134,7 @@ private:
             for (char ch : name) {
                 alpha = alpha && std::isalpha(static_cast<unsigned char>(ch));
             }
-            if (unsigned bits = scope_bits(name); bits != 0) {
+            if (unsigned bits = ww::field_bit(name); bits != 0) {
                 pos_ += colon + 1;
                 if (pos_ == q_.size() || is_space(q_[pos_]) || q_[pos_] == ')') {
                     throw SyntaxError{
@@ -441,7 +425,7 @@ private:
 void print(const QueryNode& n, std::string& out) {
     auto scope = [&]() {
         for (const auto& name : kScopeNames) {
-            if (n.fields == scope_bits(name)) {
+            if (n.fields == ww::field_bit(name)) {
                 out += name + ":";
             }
         }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ww {
@@ -14,6 +15,8 @@ inline constexpr unsigned kAllTextFields = 1 | 2 | 4;  // default scope of a rul
 inline constexpr unsigned kAllFields = kAllTextFields | 8;
 
 const char* field_name(Field f);
+// The Field bit for "title", "summary", "body" or "url"; 0 for any other name.
+unsigned field_bit(std::string_view name);
 
 struct Document {
     std::string source_id;  // config id of the source that produced it
