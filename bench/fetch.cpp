@@ -7,12 +7,11 @@
 
 #include <sys/resource.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "sources/http_source.hpp"
 #include "support/http_server.hpp"
@@ -45,9 +44,10 @@ long peak_rss_kib() {
 }
 
 std::string feed(int n) {
-    std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>"
-                      "<title>Feed " + std::to_string(n) + "</title><link>https://news.example/" +
-                      std::to_string(n) + "/</link>";
+    std::string out =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>"
+        "<title>Feed " +
+        std::to_string(n) + "</title><link>https://news.example/" + std::to_string(n) + "/</link>";
     for (int i = 0; i < 20; ++i) {
         const std::string id = std::to_string(n) + "-" + std::to_string(i);
         out += "<item><title>Officials report talks on a cease-fire near the border, item " + id +
@@ -62,9 +62,10 @@ std::string feed(int n) {
 }
 
 std::string page() {
-    std::string html = "<!doctype html><html lang=\"en\"><head><title>Story</title></head><body>"
-                       "<header><nav><a href=/>Home</a><a href=/world>World</a></nav></header>"
-                       "<article><h1>Talks resume</h1>";
+    std::string html =
+        "<!doctype html><html lang=\"en\"><head><title>Story</title></head><body>"
+        "<header><nav><a href=/>Home</a><a href=/world>World</a></nav></header>"
+        "<article><h1>Talks resume</h1>";
     for (int i = 0; i < 40; ++i) {
         html += "<p>Paragraph " + std::to_string(i) +
                 ": negotiators met on Tuesday to discuss corridors, exchanges and a truce that "
@@ -113,11 +114,11 @@ int main(int argc, char** argv) {
     ww::testing::HttpServer server;
     server.record_requests(false);
     for (int i = 0; i < feeds; ++i) {
-        server.route("/f/" + std::to_string(i), ww::testing::Reply{
-                                                     200,
-                                                     {{"Content-Type", "application/rss+xml"},
-                                                      {"ETag", "\"" + std::to_string(i) + "\""}},
-                                                     feed(i)});
+        server.route("/f/" + std::to_string(i),
+                     ww::testing::Reply{200,
+                                        {{"Content-Type", "application/rss+xml"},
+                                         {"ETag", "\"" + std::to_string(i) + "\""}},
+                                        feed(i)});
     }
     boost::asio::io_context io;
     ww::SystemClock clock;

@@ -1,7 +1,6 @@
 #include "wirewatch/alerts/dispatcher.hpp"
 
 #include <algorithm>
-
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
@@ -29,12 +28,7 @@ std::chrono::milliseconds RetryPolicy::backoff(int attempts, std::minstd_rand& r
 
 Dispatcher::Dispatcher(boost::asio::io_context& io, state::Store& store, const Clock& clock,
                        RetryPolicy policy)
-    : io_(io),
-      store_(store),
-      clock_(clock),
-      policy_(policy),
-      timer_(io),
-      drain_timer_(io) {}
+    : io_(io), store_(store), clock_(clock), policy_(policy), timer_(io), drain_timer_(io) {}
 
 Dispatcher::~Dispatcher() { *alive_ = false; }
 
@@ -74,9 +68,9 @@ void Dispatcher::kick() {
 void Dispatcher::defer(std::int64_t id, state::TimePoint until) {
     state::Statement s(store_.database().handle(),
                        "UPDATE outbox SET next_attempt_at = ? WHERE id = ?");
-    s.bind(1, static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            until.time_since_epoch())
-                                            .count()))
+    s.bind(1, static_cast<std::int64_t>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(until.time_since_epoch())
+                      .count()))
         .bind(2, id)
         .run();
 }
@@ -93,27 +87,30 @@ void Dispatcher::dead_letter(const state::OutboxItem& item, const std::string& r
     notice.severity = rules::Severity::High;
     notice.source_id = "wirewatchd";
     notice.item_id = item.alert_id;
-    notice.title = "undeliverable alert " + item.alert_id + " on channel " + item.channel_id +
-                   ": " + reason;
+    notice.title =
+        "undeliverable alert " + item.alert_id + " on channel " + item.channel_id + ": " + reason;
     notice.snippet = "See `wirewatchd outbox list`; `wirewatchd outbox retry " +
                      std::to_string(item.id) + "` sends it again.";
     notice.rules = {{"dead-letter", rules::Severity::High, {}}};
     notice.created_at = std::chrono::time_point_cast<std::chrono::seconds>(clock_.now());
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            clock_.now().time_since_epoch())
-                            .count();
+    const auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
+            .count();
     state::Transaction tx(store_.database());
     state::Statement alert(store_.database().handle(),
                            "INSERT OR IGNORE INTO alerts (alert_id, subscriber_id, created_at, "
                            "payload) VALUES (?, 'admin', ?, ?)");
-    alert.bind(1, notice.id).bind(2, static_cast<std::int64_t>(now_ms))
+    alert.bind(1, notice.id)
+        .bind(2, static_cast<std::int64_t>(now_ms))
         .bind(3, notify::to_json(notice).dump(-1, ' ', false,
                                               nlohmann::json::error_handler_t::replace))
         .run();
     state::Statement outbox(store_.database().handle(),
                             "INSERT OR IGNORE INTO outbox (alert_id, channel_id, created_at, "
                             "next_attempt_at) VALUES (?1, ?2, ?3, ?3)");
-    outbox.bind(1, notice.id).bind(2, admin_channel_).bind(3, static_cast<std::int64_t>(now_ms))
+    outbox.bind(1, notice.id)
+        .bind(2, admin_channel_)
+        .bind(3, static_cast<std::int64_t>(now_ms))
         .run();
     tx.commit();
 }
@@ -127,17 +124,17 @@ void Dispatcher::deliver(const state::OutboxItem& item) {
     auto channel = channels_.find(item.channel_id);
     if (channel == channels_.end()) {
         // The channel was removed from the config; keep the alert in case it comes back.
-        finish(item, notify::DeliveryResult::retry("channel \"" + item.channel_id +
-                                                   "\" is not configured",
-                                                   std::chrono::minutes(10)));
+        finish(item, notify::DeliveryResult::retry(
+                         "channel \"" + item.channel_id + "\" is not configured",
+                         std::chrono::minutes(10)));
         return;
     }
     notify::Alert alert;
     try {
         alert = notify::alert_from_json(nlohmann::json::parse(item.payload));
     } catch (const nlohmann::json::exception& e) {
-        finish(item, notify::DeliveryResult::failed(std::string("corrupt outbox payload: ") +
-                                                    e.what()));
+        finish(item,
+               notify::DeliveryResult::failed(std::string("corrupt outbox payload: ") + e.what()));
         return;
     }
     in_flight_.insert(item.id);
@@ -228,9 +225,10 @@ void Dispatcher::drain(std::chrono::milliseconds grace, std::function<void()> do
         if (ec || !*alive || !drained_) {
             return;
         }
-        logger("alerts")->warn("shutdown: {} deliveries still in flight after the grace period; "
-                               "they stay in the outbox and are sent after restart",
-                               in_flight_.size());
+        logger("alerts")->warn(
+            "shutdown: {} deliveries still in flight after the grace period; "
+            "they stay in the outbox and are sent after restart",
+            in_flight_.size());
         auto callback = std::move(drained_);
         drained_ = nullptr;
         callback();

@@ -17,8 +17,7 @@ rules::Severity severity_or(const std::string& name, rules::Severity fallback) {
 }
 
 notify::Alert make_alert(const config::SubscriberConfig& subscriber, const Document& doc,
-                         const std::vector<const rules::Hit*>& hits,
-                         std::chrono::sys_seconds now) {
+                         const std::vector<const rules::Hit*>& hits, std::chrono::sys_seconds now) {
     notify::Alert alert;
     alert.id = alert_id(subscriber.id, doc);
     alert.subscriber_id = subscriber.id;

@@ -1,13 +1,13 @@
 #include "wirewatch/metrics.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 #include <variant>
-
-#include <fmt/format.h>
 
 #include "wirewatch/log.hpp"
 
@@ -39,7 +39,8 @@ bool is_name(std::string_view name, bool allow_colon) {
 void check_family(const std::string& name, const Labels& label_names, bool counter,
                   bool histogram) {
     if (!is_name(name, true) || name.rfind("wirewatch_", 0) != 0) {
-        misuse("metric name '" + name + "' must match [a-zA-Z_:][a-zA-Z0-9_:]* and start "
+        misuse("metric name '" + name +
+               "' must match [a-zA-Z_:][a-zA-Z0-9_:]* and start "
                "with wirewatch_");
     }
     const bool total = name.size() > 6 && name.compare(name.size() - 6, 6, "_total") == 0;
@@ -189,8 +190,8 @@ Histogram::Snapshot Histogram::snapshot() const {
 }
 
 std::vector<double> seconds_buckets() {
-    return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-            0.25,   0.5,     1,      2.5,   5,      10,    30,   60};
+    return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+            0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30,    60};
 }
 
 // --- Family ---------------------------------------------------------------------------------
@@ -216,8 +217,8 @@ std::unique_ptr<Series> Family<Series>::make() const {
 template <class Series>
 Series& Family<Series>::with(const Labels& values) {
     if (values.size() != label_names_.size()) {
-        misuse("metric '" + name_ + "': " + std::to_string(values.size()) +
-               " label values for " + std::to_string(label_names_.size()) + " label names");
+        misuse("metric '" + name_ + "': " + std::to_string(values.size()) + " label values for " +
+               std::to_string(label_names_.size()) + " label names");
     }
     std::lock_guard lock(mutex_);
     if (auto it = series_.find(values); it != series_.end()) {
@@ -226,9 +227,10 @@ Series& Family<Series>::with(const Labels& values) {
     if (series_.size() >= max_series_) {
         if (!overflow_logged_) {
             overflow_logged_ = true;
-            logger("metrics")->error("metric={}: more than {} series; new ones are not exposed "
-                                     "(a label with unbounded values?)",
-                                     name_, max_series_);
+            logger("metrics")->error(
+                "metric={}: more than {} series; new ones are not exposed "
+                "(a label with unbounded values?)",
+                name_, max_series_);
         }
         if (!overflow_) {
             overflow_ = make();
@@ -265,8 +267,8 @@ Registry::Registry() = default;
 Registry::~Registry() = default;
 
 template <class Series>
-Family<Series>& Registry::add(const std::string& name, const std::string& help,
-                              Labels label_names, std::vector<double> bounds) {
+Family<Series>& Registry::add(const std::string& name, const std::string& help, Labels label_names,
+                              std::vector<double> bounds) {
     std::lock_guard lock(mutex_);
     for (auto& entry : entries_) {
         const bool same_name =
@@ -302,9 +304,9 @@ Family<Gauge>& Registry::gauge(const std::string& name, const std::string& help,
 Family<Histogram>& Registry::histogram(const std::string& name, const std::string& help,
                                        Labels label_names, std::vector<double> bounds) {
     check_family(name, label_names, false, true);
-    if (bounds.empty() || std::adjacent_find(bounds.begin(), bounds.end(),
-                                             [](double a, double b) { return a >= b; }) !=
-                              bounds.end() ||
+    if (bounds.empty() ||
+        std::adjacent_find(bounds.begin(), bounds.end(),
+                           [](double a, double b) { return a >= b; }) != bounds.end() ||
         !std::all_of(bounds.begin(), bounds.end(), [](double b) { return std::isfinite(b); })) {
         misuse("metric '" + name + "': bucket bounds must be finite and strictly increasing");
     }

@@ -29,15 +29,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <regex>
 #include <unordered_map>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "wirewatch/log.hpp"
 
@@ -55,8 +54,8 @@ std::string trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
         s.remove_prefix(1);
     }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                          s.back() == '\n')) {
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
         s.remove_suffix(1);
     }
     return std::string(s);
@@ -101,7 +100,8 @@ std::optional<std::string> Response::header(std::string_view lower_name) const {
 }
 
 std::string default_user_agent() {
-    return std::string("wirewatch/") + WW_VERSION + " (media monitoring; +https://wirewatch.invalid)";
+    return std::string("wirewatch/") + WW_VERSION +
+           " (media monitoring; +https://wirewatch.invalid)";
 }
 
 std::string redact(std::string text) {
@@ -109,8 +109,7 @@ std::string redact(std::string text) {
     static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s"'<>]*@)");
     text = std::regex_replace(text, userinfo, "$1***@");
     // Slack incoming webhooks: the path is the secret.
-    static const std::regex slack(R"((hooks\.slack(?:-gov)?\.com/)[^\s"'<>]*)",
-                                  std::regex::icase);
+    static const std::regex slack(R"((hooks\.slack(?:-gov)?\.com/)[^\s"'<>]*)", std::regex::icase);
     text = std::regex_replace(text, slack, "$1***");
     // Header-like "Authorization: Bearer xyz", "X-Api-Key: xyz", "token=xyz" in queries.
     static const std::regex header(
@@ -285,10 +284,10 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
             t->hop_location.reset();
             t->response.headers.clear();
             const auto space = line.find(' ');
-            t->hop_status = space == std::string_view::npos
-                                ? 0
-                                : std::strtol(std::string(line.substr(space + 1, 3)).c_str(),
-                                              nullptr, 10);
+            t->hop_status =
+                space == std::string_view::npos
+                    ? 0
+                    : std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
             return n;
         }
         const auto colon = line.find(':');
@@ -346,13 +345,14 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
             if ((socket->wanted & want) == 0) {
                 return;  // curl changed its mind while this wait was pending
             }
-            impl->action(socket->fd, ec ? CURL_CSELECT_ERR
-                                        : (read ? CURL_CSELECT_IN : CURL_CSELECT_OUT));
+            impl->action(socket->fd,
+                         ec ? CURL_CSELECT_ERR : (read ? CURL_CSELECT_IN : CURL_CSELECT_OUT));
             if (!socket->removed) {
                 impl->arm(socket);
             }
         };
-        pollfd p{socket->descriptor.native_handle(), static_cast<short>(read ? POLLIN : POLLOUT), 0};
+        pollfd p{socket->descriptor.native_handle(), static_cast<short>(read ? POLLIN : POLLOUT),
+                 0};
         if (::poll(&p, 1, 0) > 0) {
             boost::asio::post(io, [handler = std::move(handler)]() mutable {
                 handler(boost::system::error_code());
@@ -404,8 +404,8 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
             std::string message = t.error_buffer[0] != '\0' ? std::string(t.error_buffer)
                                                             : curl_easy_strerror(result);
             if (r.too_large) {
-                message = "response body larger than " + std::to_string(t.max_body) +
-                          " bytes (max_body)";
+                message =
+                    "response body larger than " + std::to_string(t.max_body) + " bytes (max_body)";
             }
             r.error = redact(std::move(message));
         }
@@ -463,8 +463,8 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
         if (code != CURLM_OK) {
             raw->finished = true;
             raw->response.result = CURLE_FAILED_INIT;
-            std::string message = std::string("curl_multi_add_handle: ") +
-                                  curl_multi_strerror(code);
+            std::string message =
+                std::string("curl_multi_add_handle: ") + curl_multi_strerror(code);
             std::snprintf(raw->error_buffer, sizeof raw->error_buffer, "%s", message.c_str());
             finish(*raw, CURLE_FAILED_INIT);
         }

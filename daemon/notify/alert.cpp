@@ -1,7 +1,6 @@
 #include "wirewatch/notify/alert.hpp"
 
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 namespace ww::notify {
@@ -36,8 +35,8 @@ std::string format_rfc3339(std::chrono::sys_seconds t) {
 nlohmann::json to_json(const Alert& alert) {
     nlohmann::json rules = nlohmann::json::array();
     for (const auto& r : alert.rules) {
-        rules.push_back({{"id", r.id}, {"severity", rules::severity_name(r.severity)},
-                         {"terms", r.terms}});
+        rules.push_back(
+            {{"id", r.id}, {"severity", rules::severity_name(r.severity)}, {"terms", r.terms}});
     }
     nlohmann::json highlights = nlohmann::json::array();
     for (const auto& [begin, end] : alert.highlights) {

@@ -2,11 +2,11 @@
 // The network channels. Each renders with formats.hpp and moves bytes; result mapping is in
 // results.hpp. Event-loop thread only (like every Notifier).
 
+#include <curl/curl.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <curl/curl.h>
 
 #include "wirewatch/notify/formats.hpp"
 #include "wirewatch/notify/notifier.hpp"

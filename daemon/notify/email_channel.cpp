@@ -61,8 +61,7 @@ void EmailChannel::do_send(const Alert& alert, DeliveryCallback done) {
     curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_upload);
     curl_easy_setopt(easy, CURLOPT_READDATA, upload.get());
-    curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE,
-                     static_cast<curl_off_t>(upload->data.size()));
+    curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(upload->data.size()));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
     // smtps:// is TLS from the first byte; smtp:// upgrades with STARTTLS and, when required,

@@ -128,12 +128,23 @@ std::string html_escape(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -192,11 +203,11 @@ void html_alert(const Alert& alert, std::string& out) {
                                : title;
     out += "</h3>\n<p>" + html_escape(where_line(alert)) + "</p>\n";
     if (!alert.snippet.empty()) {
-        out += "<blockquote>" +
-               detail::marked_snippet(
-                   alert, [](std::string_view s) { return html_escape(one_line(s)); }, "<b>",
-                   "</b>") +
-               "</blockquote>\n";
+        out +=
+            "<blockquote>" +
+            detail::marked_snippet(
+                alert, [](std::string_view s) { return html_escape(one_line(s)); }, "<b>", "</b>") +
+            "</blockquote>\n";
     }
     out += "<p>Rules: " + html_escape(detail::rules_with_severity(alert));
     if (!alert.tags.empty()) {
@@ -243,9 +254,8 @@ std::string token(std::string_view text) {
 }  // namespace
 
 std::optional<Mailbox> parse_mailbox(std::string_view text, std::string& error) {
-    if (std::any_of(text.begin(), text.end(), [](char c) {
-            return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-        })) {
+    if (std::any_of(text.begin(), text.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
         error = "control characters in an address";
         return std::nullopt;
     }
@@ -279,7 +289,8 @@ std::string encode_header_value(std::string_view text, std::size_t header_name_l
     if (is_ascii_printable(clean)) {
         // Fits on one line well under 998 bytes (titles are capped before they get here);
         // folding ASCII is optional, so keep it readable.
-        return std::string(utf8_prefix(clean, 900 - std::min<std::size_t>(header_name_length, 100)));
+        return std::string(
+            utf8_prefix(clean, 900 - std::min<std::size_t>(header_name_length, 100)));
     }
     std::string out;
     std::string_view rest = clean;
@@ -320,8 +331,8 @@ std::string quoted_printable(std::string_view text) {
             continue;  // line ends are normalized to CRLF above
         }
         const bool at_line_end = i + 1 == text.size() || text[i + 1] == '\n' || text[i + 1] == '\r';
-        const bool literal = (c >= 33 && c <= 126 && c != '=') ||
-                             ((c == ' ' || c == '\t') && !at_line_end);
+        const bool literal =
+            (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !at_line_end);
         // A leading '.' is escaped too, so no relay's dot-stuffing can mangle the line.
         if (literal && !(c == '.' && line_length == 0)) {
             const char ch = static_cast<char>(c);
@@ -368,8 +379,7 @@ std::string email_text_body(const Alert& alert) {
 }
 
 std::string email_html_body(const Alert& alert) {
-    std::string out =
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n";
+    std::string out = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n";
     if (!alert.is_digest()) {
         html_alert(alert, out);
     } else {
@@ -403,8 +413,8 @@ EmailMessage format_email(const Alert& alert, const EmailOptions& options) {
         to_headers.push_back(mailbox_header(to, 4));
     }
     const auto at = options.from.address.find('@');
-    const std::string domain =
-        at == std::string::npos ? std::string("wirewatch.invalid") : options.from.address.substr(at + 1);
+    const std::string domain = at == std::string::npos ? std::string("wirewatch.invalid")
+                                                       : options.from.address.substr(at + 1);
     const std::string boundary =
         "=_ww_" + hex64(fnv1a64(options.boundary_seed.empty() ? alert.id : options.boundary_seed));
 

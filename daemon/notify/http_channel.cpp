@@ -34,15 +34,15 @@ void HttpChannel::do_send(const Alert& alert, DeliveryCallback done) {
                                   hmac_sha256_hex(secret_, request.body));
     }
     const Clock* clock = context_.clock;
-    context_.transfers->fetch(std::move(request), [done = std::move(done),
-                                                   clock](net::Response response) {
-        const auto now = clock ? clock->now() : std::chrono::system_clock::now();
-        auto result = http_delivery_result(response.result, net::redact(response.error),
-                                           response.status, response.header("retry-after"),
-                                           response.body, now);
-        result.reason = net::redact(result.reason);
-        done(std::move(result));
-    });
+    context_.transfers->fetch(
+        std::move(request), [done = std::move(done), clock](net::Response response) {
+            const auto now = clock ? clock->now() : std::chrono::system_clock::now();
+            auto result =
+                http_delivery_result(response.result, net::redact(response.error), response.status,
+                                     response.header("retry-after"), response.body, now);
+            result.reason = net::redact(result.reason);
+            done(std::move(result));
+        });
 }
 
 }  // namespace ww::notify

@@ -85,15 +85,15 @@ std::unique_ptr<Notifier> make_notifier(const config::ChannelConfig& channel,
         }
         return std::make_unique<HttpChannel>(
             channel.id,
-            channel.type == "slack" ? HttpChannel::Kind::Slack : HttpChannel::Kind::Webhook,
-            *url, *key, context);
+            channel.type == "slack" ? HttpChannel::Kind::Slack : HttpChannel::Kind::Webhook, *url,
+            *key, context);
     }
     if (channel.type == "syslog") {
         SyslogOptions options;
         auto facility = syslog_facility(channel.facility);
         if (!facility) {
-            diags.error(channel.where, label(channel) + "unknown facility '" + channel.facility +
-                                           "'");
+            diags.error(channel.where,
+                        label(channel) + "unknown facility '" + channel.facility + "'");
             return nullptr;
         }
         options.facility = *facility;

@@ -72,7 +72,8 @@ DeliveryResult http_delivery_result(CURLcode result, const std::string& error, l
 
 DeliveryResult smtp_delivery_result(CURLcode result, const std::string& error, long smtp_code) {
     const std::string code = smtp_code > 0 ? "SMTP " + std::to_string(smtp_code) + ": " : "";
-    const std::string why = code + (error.empty() ? std::string(curl_easy_strerror(result)) : error);
+    const std::string why =
+        code + (error.empty() ? std::string(curl_easy_strerror(result)) : error);
     if (result == CURLE_OK) {
         return DeliveryResult::delivered();
     }

@@ -104,8 +104,8 @@ json instant_payload(const Alert& alert) {
 
 json digest_payload(const Alert& digest) {
     json blocks = json::array();
-    blocks.push_back(section(":newspaper: *" + slack_escape(one_line(digest.title), kMaxTitle) +
-                             "*"));
+    blocks.push_back(
+        section(":newspaper: *" + slack_escape(one_line(digest.title), kMaxTitle) + "*"));
     std::size_t shown = 0;
     bool full = false;
     for (const auto& group : detail::group_by_rule(digest)) {

@@ -3,14 +3,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <deque>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstring>
+#include <deque>
 
 #include "notify/channels.hpp"
 
@@ -58,37 +57,36 @@ struct SyslogChannel::Tcp {
                         self->fail_all("resolve " + self->host + ": " + ec.message());
                         return;
                     }
-                    boost::asio::async_connect(
-                        self->socket, results,
-                        [self](const boost::system::error_code& ec2,
-                               const boost::asio::ip::tcp::endpoint&) {
-                            self->connecting = false;
-                            if (ec2) {
-                                self->socket.close();
-                                self->fail_all("connect " + self->host + ":" + self->port +
-                                               ": " + ec2.message());
-                                return;
-                            }
-                            pump(self);
-                        });
+                    boost::asio::async_connect(self->socket, results,
+                                               [self](const boost::system::error_code& ec2,
+                                                      const boost::asio::ip::tcp::endpoint&) {
+                                                   self->connecting = false;
+                                                   if (ec2) {
+                                                       self->socket.close();
+                                                       self->fail_all("connect " + self->host +
+                                                                      ":" + self->port + ": " +
+                                                                      ec2.message());
+                                                       return;
+                                                   }
+                                                   pump(self);
+                                               });
                 });
             return;
         }
         self->writing = true;
-        boost::asio::async_write(
-            self->socket, boost::asio::buffer(self->queue.front().first),
-            [self](const boost::system::error_code& ec, std::size_t) {
-                self->writing = false;
-                auto [frame, done] = std::move(self->queue.front());
-                self->queue.pop_front();
-                if (ec) {
-                    self->socket.close();
-                    done(DeliveryResult::retry("tcp write: " + ec.message()));
-                } else {
-                    done(DeliveryResult::delivered());
-                }
-                pump(self);
-            });
+        boost::asio::async_write(self->socket, boost::asio::buffer(self->queue.front().first),
+                                 [self](const boost::system::error_code& ec, std::size_t) {
+                                     self->writing = false;
+                                     auto [frame, done] = std::move(self->queue.front());
+                                     self->queue.pop_front();
+                                     if (ec) {
+                                         self->socket.close();
+                                         done(DeliveryResult::retry("tcp write: " + ec.message()));
+                                     } else {
+                                         done(DeliveryResult::delivered());
+                                     }
+                                     pump(self);
+                                 });
     }
 
     void fail_all(const std::string& why) {

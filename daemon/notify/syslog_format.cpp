@@ -2,7 +2,6 @@
 // boundary so a relay never splits a character.
 
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 #include "notify/format_util.hpp"
@@ -36,9 +35,8 @@ std::string timestamp(std::chrono::system_clock::time_point t) {
     std::tm tm{};
     gmtime_r(&seconds, &tm);
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  millis);
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
     return buffer;
 }
 
@@ -52,10 +50,10 @@ std::string param(std::string_view name, std::string_view value) {
 
 std::optional<int> syslog_facility(std::string_view name) {
     static constexpr std::pair<std::string_view, int> kFacilities[] = {
-        {"kern", 0},    {"user", 1},    {"mail", 2},    {"daemon", 3},  {"auth", 4},
-        {"syslog", 5},  {"lpr", 6},     {"news", 7},    {"uucp", 8},    {"cron", 9},
-        {"authpriv", 10}, {"ftp", 11},  {"local0", 16}, {"local1", 17}, {"local2", 18},
-        {"local3", 19}, {"local4", 20}, {"local5", 21}, {"local6", 22}, {"local7", 23},
+        {"kern", 0},      {"user", 1},    {"mail", 2},    {"daemon", 3},  {"auth", 4},
+        {"syslog", 5},    {"lpr", 6},     {"news", 7},    {"uucp", 8},    {"cron", 9},
+        {"authpriv", 10}, {"ftp", 11},    {"local0", 16}, {"local1", 17}, {"local2", 18},
+        {"local3", 19},   {"local4", 20}, {"local5", 21}, {"local6", 22}, {"local7", 23},
     };
     for (const auto& [n, v] : kFacilities) {
         if (n == name) {
@@ -67,11 +65,16 @@ std::optional<int> syslog_facility(std::string_view name) {
 
 int syslog_severity(rules::Severity severity) {
     switch (severity) {
-        case rules::Severity::Critical: return 2;
-        case rules::Severity::High: return 3;
-        case rules::Severity::Medium: return 4;
-        case rules::Severity::Low: return 5;
-        case rules::Severity::Info: return 6;
+        case rules::Severity::Critical:
+            return 2;
+        case rules::Severity::High:
+            return 3;
+        case rules::Severity::Medium:
+            return 4;
+        case rules::Severity::Low:
+            return 5;
+        case rules::Severity::Info:
+            return 6;
     }
     return 5;
 }
@@ -93,8 +96,8 @@ std::string format_syslog(const Alert& alert, const SyslogOptions& options) {
     std::string record = "<" + std::to_string(pri) + ">1 " + timestamp(options.timestamp) + " " +
                          header_field(options.hostname, 255) + " " +
                          header_field(options.app_name, 48) + " " +
-                         (options.pid > 0 ? std::to_string(options.pid) : std::string("-")) +
-                         " " + (alert.is_digest() ? "digest" : "alert") + " ";
+                         (options.pid > 0 ? std::to_string(options.pid) : std::string("-")) + " " +
+                         (alert.is_digest() ? "digest" : "alert") + " ";
     std::string sd = "[wirewatch@32473" + param("id", alert.id);
     for (const auto& r : alert.rules) {
         sd += param("rule", r.id);
@@ -110,8 +113,8 @@ std::string format_syslog(const Alert& alert, const SyslogOptions& options) {
     sd += "]";
     std::string message = one_line(alert.title);
     if (!alert.also_reported_by.empty()) {
-        message += " (also reported by " + one_line(detail::join(alert.also_reported_by, ", ")) +
-                   ")";
+        message +=
+            " (also reported by " + one_line(detail::join(alert.also_reported_by, ", ")) + ")";
     }
     if (record.size() + sd.size() > options.max_size) {
         // Even the structured data does not fit: keep the header, drop SD and cut the message,

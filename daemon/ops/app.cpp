@@ -2,12 +2,11 @@
 
 #include <sys/stat.h>
 
-#include <set>
-
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "ops/app_metrics.hpp"
 #include "ops/loaded_config.hpp"
@@ -86,17 +85,15 @@ struct App::Impl {
     bool emit(sources::Batch& batch);
     void watch_rules();
     // What channels are built with; its pointers are set before the first load and stay.
-    notify::NotifierContext channel_context() const {
-        return {&io, transfers.get(), &clock, {}};
-    }
+    notify::NotifierContext channel_context() const { return {&io, transfers.get(), &clock, {}}; }
 };
 
 std::unique_ptr<Generation> App::Impl::build(LoadedConfig loaded, Diagnostics& diags) {
     auto generation = std::make_unique<Generation>();
     generation->loaded = std::move(loaded);
-    generation->context = std::make_unique<sources::SourceContext>(sources::SourceContext{
-        io, clock, generation->loaded.config.fetch,
-        [this](sources::Batch& batch) { return emit(batch); }});
+    generation->context = std::make_unique<sources::SourceContext>(
+        sources::SourceContext{io, clock, generation->loaded.config.fetch,
+                               [this](sources::Batch& batch) { return emit(batch); }});
     fetcher->configure(generation->loaded.config.fetch,
                        generation->loaded.config.daemon.user_agent);
     generation->context->fetcher = fetcher.get();
@@ -169,8 +166,7 @@ bool App::Impl::emit(sources::Batch& batch) {
                 alerts.push_back({alert.id, alert.subscriber_id,
                                   notify::to_json(alert).dump(
                                       -1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                  subscriber ? subscriber->channels
-                                             : std::vector<std::string>{}});
+                                  subscriber ? subscriber->channels : std::vector<std::string>{}});
             }
         }
         const int added = store->record(batch.source_id, new_ids, alerts, now);
@@ -235,13 +231,11 @@ bool App::load(Diagnostics& diags) {
         impl_->store = state::Store::open(loaded->config.daemon.state_dir);
         impl_->source_state = std::make_unique<state::SourceState>(*impl_->store);
     } catch (const state::StoreError& e) {
-        diags.error({impl_->options.config_path.string(), 0, 0},
-                    std::string("state: ") + e.what());
+        diags.error({impl_->options.config_path.string(), 0, 0}, std::string("state: ") + e.what());
         return false;
     }
-    impl_->fetcher = std::make_unique<sources::Fetcher>(*impl_->transfers, impl_->clock,
-                                                        loaded->config.fetch,
-                                                        loaded->config.daemon.user_agent);
+    impl_->fetcher = std::make_unique<sources::Fetcher>(
+        *impl_->transfers, impl_->clock, loaded->config.fetch, loaded->config.daemon.user_agent);
     impl_->dispatcher =
         std::make_unique<alerts::Dispatcher>(impl_->io, *impl_->store, impl_->clock);
     auto generation = impl_->build(std::move(*loaded), diags);
@@ -305,9 +299,9 @@ void App::reload(std::function<void(bool)> done) {
     // swap on the loop. Documents being matched keep using the old generation meanwhile.
     boost::asio::post(impl.compile_pool, [&impl, alive = impl.alive, done = std::move(done)] {
         auto diags = std::make_shared<Diagnostics>();
-        auto loaded = std::make_shared<std::optional<LoadedConfig>>(load_config_and_rules(
-            impl.options.config_path, impl.options.state_dir, /*use_cache=*/true, *diags,
-            impl.channel_context()));
+        auto loaded = std::make_shared<std::optional<LoadedConfig>>(
+            load_config_and_rules(impl.options.config_path, impl.options.state_dir,
+                                  /*use_cache=*/true, *diags, impl.channel_context()));
         boost::asio::post(impl.io, [&impl, alive, done, diags, loaded] {
             if (!*alive) {
                 return;
@@ -327,9 +321,10 @@ void App::reload(std::function<void(bool)> done) {
             }
             impl.app_metrics.reload_finished(next != nullptr);
             if (!next) {
-                log->error("reload failed with {} errors; the previous config and rules stay "
-                           "in force",
-                           diags->error_count());
+                log->error(
+                    "reload failed with {} errors; the previous config and rules stay "
+                    "in force",
+                    diags->error_count());
                 if (done) {
                     done(false);
                 }

@@ -19,8 +19,8 @@ AppMetrics::AppMetrics(metrics::Registry& registry)
       documents_(registry.counter("wirewatch_documents_total",
                                   "New documents matched against the rules, by source.",
                                   {"source"})),
-      rule_hits_(registry.counter("wirewatch_rule_hits_total",
-                                  "Documents a rule hit, by rule id.", {"rule"})),
+      rule_hits_(registry.counter("wirewatch_rule_hits_total", "Documents a rule hit, by rule id.",
+                                  {"rule"})),
       alerts_queued_(registry
                          .counter("wirewatch_alerts_queued_total",
                                   "Alerts written to the outbox (after dedup).")
@@ -31,8 +31,8 @@ AppMetrics::AppMetrics(metrics::Registry& registry)
                                 {"result"})),
       match_seconds_(registry
                          .histogram("wirewatch_match_duration_seconds",
-                                    "Time to match one document against the whole rule set.",
-                                    {}, metrics::seconds_buckets())
+                                    "Time to match one document against the whole rule set.", {},
+                                    metrics::seconds_buckets())
                          .get()),
       rules_(registry.gauge("wirewatch_rules", "Rules in the rule set in force.").get()),
       rules_compile_seconds_(registry

@@ -2,9 +2,8 @@
 // print its documents and the rules they would hit. A dry run: no state is read or written (so
 // no conditional GET and every page paragraph is shown), nothing is sent or marked seen.
 
-#include <iostream>
-
 #include <boost/asio/io_context.hpp>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "ops/args.hpp"
@@ -22,8 +21,7 @@ namespace ww::ops {
 namespace {
 
 bool is_url(const std::string& s) {
-    return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 ||
-           s.rfind("file://", 0) == 0;
+    return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("file://", 0) == 0;
 }
 
 std::string iso_time(const std::optional<std::chrono::sys_seconds>& t) {
@@ -62,16 +60,19 @@ struct Printer {
             hits = rules->match(doc, *scratch);
         }
         if (json) {
-            nlohmann::json j = {{"id", doc.item_id},       {"url", doc.url},
-                                {"title", doc.title},      {"summary", doc.summary},
-                                {"body", doc.body},        {"author", doc.author},
+            nlohmann::json j = {{"id", doc.item_id},
+                                {"url", doc.url},
+                                {"title", doc.title},
+                                {"summary", doc.summary},
+                                {"body", doc.body},
+                                {"author", doc.author},
                                 {"published", iso_time(doc.published)},
                                 {"language", doc.language}};
             if (rules != nullptr) {
                 nlohmann::json list = nlohmann::json::array();
                 for (const auto& hit : hits) {
-                    list.push_back({{"rule", hit.rule_id},
-                                    {"severity", rules::severity_name(hit.severity)}});
+                    list.push_back(
+                        {{"rule", hit.rule_id}, {"severity", rules::severity_name(hit.severity)}});
                 }
                 j["hits"] = list;
             }

@@ -1,9 +1,8 @@
 // `wirewatchd notify-test CHANNEL_ID`: the channel's health check. Sends one sample alert
 // through the configured channel and prints success or the server's exact answer.
 
-#include <iostream>
-
 #include <boost/asio/io_context.hpp>
+#include <iostream>
 
 #include "ops/args.hpp"
 #include "wirewatch/config/config.hpp"
@@ -77,9 +76,9 @@ int cmd_notify_test(const Args& args) {
         return kExitConfig;
     }
     std::optional<notify::DeliveryResult> result;
-    notifier->send(sample_alert(channel_id,
-                                std::chrono::time_point_cast<std::chrono::seconds>(clock.now())),
-                   [&](notify::DeliveryResult r) { result = std::move(r); });
+    notifier->send(
+        sample_alert(channel_id, std::chrono::time_point_cast<std::chrono::seconds>(clock.now())),
+        [&](notify::DeliveryResult r) { result = std::move(r); });
     while (!result && io.run_one() > 0) {
     }
     if (!result) {

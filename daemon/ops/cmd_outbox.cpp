@@ -3,7 +3,6 @@
 // picks retried rows up at its next outbox check.
 
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "ops/args.hpp"
@@ -20,9 +19,12 @@ namespace {
 
 const char* state_name(state::DeliveryState s) {
     switch (s) {
-        case state::DeliveryState::Pending: return "pending";
-        case state::DeliveryState::Delivered: return "delivered";
-        case state::DeliveryState::Dead: return "dead";
+        case state::DeliveryState::Pending:
+            return "pending";
+        case state::DeliveryState::Delivered:
+            return "delivered";
+        case state::DeliveryState::Dead:
+            return "dead";
     }
     return "?";
 }
@@ -58,7 +60,10 @@ int cmd_outbox(const Args& args) {
     const auto& pos = reader.positional();
     const std::string action = pos.empty() ? "list" : pos[0];
     const bool needs_id = action == "retry" || action == "drop";
-    if (!reader.ok() || (action != "list" && !needs_id) || pos.size() != (needs_id ? 2u : pos.empty() ? 0u : 1u)) {
+    if (!reader.ok() || (action != "list" && !needs_id) ||
+        pos.size() != (needs_id      ? 2u
+                       : pos.empty() ? 0u
+                                     : 1u)) {
         std::cerr << "wirewatchd outbox: "
                   << (reader.ok() ? "usage: outbox [list|retry ID|drop ID] [--config PATH]"
                                   : reader.error())

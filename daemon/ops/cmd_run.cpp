@@ -1,9 +1,8 @@
 // `wirewatchd run`: the daemon itself.
 
+#include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <iostream>
-
-#include <boost/asio/signal_set.hpp>
 
 #include "ops/args.hpp"
 #include "ops/http_server.hpp"

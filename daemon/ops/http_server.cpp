@@ -1,13 +1,12 @@
 #include "ops/http_server.hpp"
 
-#include <chrono>
-#include <exception>
-#include <optional>
-
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <exception>
+#include <optional>
 
 #include "wirewatch/log.hpp"
 
@@ -85,7 +84,8 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server)
-        : stream_(std::move(socket)), buffer_(kMaxHeaderBytes + kMaxBodyBytes),
+        : stream_(std::move(socket)),
+          buffer_(kMaxHeaderBytes + kMaxBodyBytes),
           server_(std::move(server)) {
         ++server_->sessions;
     }
@@ -96,10 +96,9 @@ public:
         parser_->header_limit(kMaxHeaderBytes);
         parser_->body_limit(kMaxBodyBytes);
         stream_.expires_after(kSessionTimeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->on_read(ec);
-                         });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
 private:
@@ -110,10 +109,9 @@ private:
             return;
         }
         response_ = server_->respond(parser_->get());
-        http::async_write(stream_, response_,
-                          [self = shared_from_this()](beast::error_code, std::size_t) {
-                              self->close();
-                          });
+        http::async_write(
+            stream_, response_,
+            [self = shared_from_this()](beast::error_code, std::size_t) { self->close(); });
     }
 
     void close() {

@@ -7,12 +7,11 @@
 // Runs on the loop thread; the handlers are called there too, so they may read loop-owned
 // state (the state store) without locks.
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 namespace ww::ops {
 

@@ -3,7 +3,6 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-
 #include <boost/asio/io_context.hpp>
 
 #include "wirewatch/notify/notifier.hpp"

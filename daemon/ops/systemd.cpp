@@ -10,7 +10,8 @@ namespace ww::ops {
 
 namespace {
 
-void ping_every(std::shared_ptr<boost::asio::steady_timer> timer, std::chrono::microseconds period) {
+void ping_every(std::shared_ptr<boost::asio::steady_timer> timer,
+                std::chrono::microseconds period) {
     timer->expires_after(period);
     timer->async_wait([timer, period](const boost::system::error_code& ec) {
         if (ec) {

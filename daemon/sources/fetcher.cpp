@@ -121,9 +121,10 @@ void Fetcher::pump() {
             paused.result = CURLE_OK;
             paused.status = 429;
             paused.error = "host paused by an earlier Retry-After";
-            const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                                     *until - clock_.now()).count();
-            paused.headers.emplace_back("retry-after", std::to_string(std::max<long long>(1, seconds)));
+            const auto seconds =
+                std::chrono::duration_cast<std::chrono::seconds>(*until - clock_.now()).count();
+            paused.headers.emplace_back("retry-after",
+                                        std::to_string(std::max<long long>(1, seconds)));
             refused.emplace_back(std::move(p), std::move(paused));
             continue;
         }
@@ -134,8 +135,8 @@ void Fetcher::pump() {
             p.request.user_agent = user_agent_;
         }
         transfers_.fetch(std::move(p.request),
-                         [this, alive = std::weak_ptr<bool>(alive_), host = p.host,
-                          owner = p.owner, done = std::move(p.done)](net::Response r) {
+                         [this, alive = std::weak_ptr<bool>(alive_), host = p.host, owner = p.owner,
+                          done = std::move(p.done)](net::Response r) {
                              if (alive.expired()) {
                                  return;
                              }

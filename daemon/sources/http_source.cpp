@@ -100,9 +100,10 @@ std::chrono::milliseconds HttpSource::first_delay() {
         return delay;
     }
     if (record_.disabled) {
-        logger("sources")->warn("source={} url={}: stays disabled ({}); change its url or remove "
-                                "it from the state to poll it again",
-                                id(), net::redact(record_.url), record_.disabled_reason);
+        logger("sources")->warn(
+            "source={} url={}: stays disabled ({}); change its url or remove "
+            "it from the state to poll it again",
+            id(), net::redact(record_.url), record_.disabled_reason);
         disable();
         return std::chrono::hours(24 * 365);
     }
@@ -164,9 +165,9 @@ void HttpSource::poll(std::function<void()> done) {
     const std::string host = url_host(poll->url);
     if (auto until = context_.fetcher->host_paused_until(host)) {
         // Not a failure of this source: wait for the host like everyone else.
-        set_next_delay(std::chrono::duration_cast<std::chrono::milliseconds>(
-                           *until - context_.clock.now()) +
-                       std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 5000)(random_)));
+        set_next_delay(
+            std::chrono::duration_cast<std::chrono::milliseconds>(*until - context_.clock.now()) +
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 5000)(random_)));
         poll->done();
         return;
     }
@@ -262,8 +263,8 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
             doc.title = article.title;
             doc.body = std::move(fresh);
             doc.language = article.language;
-            doc.url = article.canonical_url.empty() ? parse::canonical_url(base)
-                                                    : article.canonical_url;
+            doc.url =
+                article.canonical_url.empty() ? parse::canonical_url(base) : article.canonical_url;
             auto sorted = fresh_fps;
             std::sort(sorted.begin(), sorted.end());
             std::string joined;
@@ -283,8 +284,8 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
         return;
     }
     if (result.recovered) {
-        report("malformed " + std::string(parse::content_kind_name(result.kind)) +
-               ", recovered " + std::to_string(result.documents.size()) + " items: " +
+        report("malformed " + std::string(parse::content_kind_name(result.kind)) + ", recovered " +
+               std::to_string(result.documents.size()) + " items: " +
                (result.errors.empty() ? std::string("(no detail)") : result.errors.front()));
     }
     succeeded();
@@ -296,8 +297,7 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
     on_documents(poll);
 }
 
-void HttpSource::fetch_children(const std::shared_ptr<Poll>& poll,
-                                std::vector<Document> children) {
+void HttpSource::fetch_children(const std::shared_ptr<Poll>& poll, std::vector<Document> children) {
     // Newest sitemaps first when dated; news sites append, so the last entries are the fresh
     // ones otherwise.
     std::stable_sort(children.begin(), children.end(), [](const Document& a, const Document& b) {
@@ -321,24 +321,22 @@ void HttpSource::fetch_children(const std::shared_ptr<Poll>& poll,
     for (const auto& url : urls) {
         std::string error;
         net::Request request = make_request(url, false, error);
-        context_.fetcher->fetch(std::move(request), lifetime(),
-                                [this, poll, url](net::Response r) {
-                                    if (r.result == CURLE_OK && r.status == 200) {
-                                        auto result = parse::parse(r.body, url, content_charset(r));
-                                        if (result.kind == parse::ContentKind::Sitemap) {
-                                            for (auto& doc : result.documents) {
-                                                poll->documents.push_back(std::move(doc));
-                                            }
-                                        }
-                                    } else {
-                                        report("child sitemap " + net::redact(url) + ": " +
-                                               (r.error.empty() ? "HTTP " + std::to_string(r.status)
-                                                                : r.error));
-                                    }
-                                    if (--poll->pending == 0) {
-                                        on_documents(poll);
-                                    }
-                                });
+        context_.fetcher->fetch(std::move(request), lifetime(), [this, poll, url](net::Response r) {
+            if (r.result == CURLE_OK && r.status == 200) {
+                auto result = parse::parse(r.body, url, content_charset(r));
+                if (result.kind == parse::ContentKind::Sitemap) {
+                    for (auto& doc : result.documents) {
+                        poll->documents.push_back(std::move(doc));
+                    }
+                }
+            } else {
+                report("child sitemap " + net::redact(url) + ": " +
+                       (r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error));
+            }
+            if (--poll->pending == 0) {
+                on_documents(poll);
+            }
+        });
     }
 }
 
@@ -382,26 +380,23 @@ void HttpSource::fetch_articles(const std::shared_ptr<Poll>& poll) {
         std::string error;
         const std::string url = poll->documents[index].url;
         net::Request request = make_request(url, false, error);
-        context_.fetcher->fetch(std::move(request), lifetime(),
-                                [this, poll, index, url](net::Response r) {
-                                    if (r.result == CURLE_OK && r.status == 200) {
-                                        auto article = parse::extract_article(r.body, url,
-                                                                              content_charset(r));
-                                        if (!article.body.empty()) {
-                                            poll->documents[index].body = std::move(article.body);
-                                        }
-                                    } else {
-                                        // The summary still gets matched: not worth a failure.
-                                        logger("sources")->debug(
-                                            "source={} url={}: article not fetched: {}", id(),
-                                            net::redact(url),
-                                            r.error.empty() ? "HTTP " + std::to_string(r.status)
-                                                            : r.error);
-                                    }
-                                    if (--poll->pending == 0) {
-                                        finish(poll);
-                                    }
-                                });
+        context_.fetcher->fetch(
+            std::move(request), lifetime(), [this, poll, index, url](net::Response r) {
+                if (r.result == CURLE_OK && r.status == 200) {
+                    auto article = parse::extract_article(r.body, url, content_charset(r));
+                    if (!article.body.empty()) {
+                        poll->documents[index].body = std::move(article.body);
+                    }
+                } else {
+                    // The summary still gets matched: not worth a failure.
+                    logger("sources")->debug(
+                        "source={} url={}: article not fetched: {}", id(), net::redact(url),
+                        r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error);
+                }
+                if (--poll->pending == 0) {
+                    finish(poll);
+                }
+            });
     }
 }
 
@@ -451,10 +446,10 @@ void HttpSource::track_redirects(const net::Response& r) {
         record_.redirect_polls = 1;
     }
     if (record_.redirect_polls >= kRedirectPolls) {
-        logger("sources")->info("source={}: permanent redirect seen on {} polls; now polling "
-                                "url={} (was {})",
-                                id(), record_.redirect_polls, net::redact(target),
-                                net::redact(record_.url));
+        logger("sources")->info(
+            "source={}: permanent redirect seen on {} polls; now polling "
+            "url={} (was {})",
+            id(), record_.redirect_polls, net::redact(target), net::redact(record_.url));
         ++counters().redirects_adopted;
         record_.url = target;
         record_.redirect_target.clear();
@@ -482,16 +477,16 @@ void HttpSource::failed(const std::shared_ptr<Poll>& poll, const std::string& pr
     ++counters().failures;
     ++record_.failures;
     const auto now = context_.clock.now();
-    auto delay = backoff_delay(record_.failures, config_.interval,
-                               std::chrono::duration_cast<std::chrono::milliseconds>(kBackoffCap),
-                               random_);
+    auto delay =
+        backoff_delay(record_.failures, config_.interval,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(kBackoffCap), random_);
     if (retry_at) {
-        delay = std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(*retry_at - now));
+        delay =
+            std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(*retry_at - now));
     }
     record_.next_poll = now + delay;
     report(problem + " (failure " + std::to_string(record_.failures) + ", next try in " +
-           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delay).count()) +
-           " s)");
+           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delay).count()) + " s)");
     save();
     set_next_delay(delay);
     poll->done();

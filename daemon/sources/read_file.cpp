@@ -44,7 +44,8 @@ std::optional<std::filesystem::path> file_url_path(const std::string& url) {
     }
     std::string path;
     for (std::size_t i = 0; i < rest.size(); ++i) {
-        if (rest[i] == '%' && i + 2 < rest.size() && std::isxdigit(static_cast<unsigned char>(rest[i + 1])) &&
+        if (rest[i] == '%' && i + 2 < rest.size() &&
+            std::isxdigit(static_cast<unsigned char>(rest[i + 1])) &&
             std::isxdigit(static_cast<unsigned char>(rest[i + 2]))) {
             path += static_cast<char>(std::stoi(rest.substr(i + 1, 2), nullptr, 16));
             i += 2;

@@ -19,8 +19,9 @@ std::unique_ptr<Source> make_source(const config::SourceConfig& config, SourceCo
         }
         if (config.url.rfind("http://", 0) == 0 || config.url.rfind("https://", 0) == 0) {
             if (context.fetcher == nullptr) {
-                diags.error(config.where, where + "http(s) sources need the fetcher, which this "
-                                                  "command does not start");
+                diags.error(config.where, where +
+                                              "http(s) sources need the fetcher, which this "
+                                              "command does not start");
                 return nullptr;
             }
             return std::make_unique<HttpSource>(config, context);

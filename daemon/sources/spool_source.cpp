@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "sources/eml.hpp"
@@ -208,8 +207,8 @@ void SpoolSource::process(const fs::path& file) {
     // The same name dropped again later with new content is a new item.
     struct stat st {};
     ::stat(file.c_str(), &st);
-    const std::string file_key = file.filename().string() + "@" + std::to_string(st.st_size) +
-                                 "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+    const std::string file_key = file.filename().string() + "@" + std::to_string(st.st_size) + "@" +
+                                 std::to_string(st.st_mtim.tv_sec) + "." +
                                  std::to_string(st.st_mtim.tv_nsec);
     for (std::size_t i = 0; i < docs->size(); ++i) {
         Document& doc = (*docs)[i];
@@ -248,8 +247,8 @@ void SpoolSource::set_aside(const fs::path& file, const char* folder) {
     fs::rename(file, target, ec);
     if (ec) {
         // Left in place it would be read again at every poll: say so loudly, once per poll.
-        logger("sources")->error("source={} file={}: cannot move to {}/: {}", id(),
-                                 file.string(), folder, ec.message());
+        logger("sources")->error("source={} file={}: cannot move to {}/: {}", id(), file.string(),
+                                 folder, ec.message());
     }
 }
 

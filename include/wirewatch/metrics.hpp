@@ -85,8 +85,7 @@ public:
     // Registering the same name twice returns the first family (its help/labels must match).
     Family<Counter>& counter(const std::string& name, const std::string& help,
                              Labels label_names = {});
-    Family<Gauge>& gauge(const std::string& name, const std::string& help,
-                         Labels label_names = {});
+    Family<Gauge>& gauge(const std::string& name, const std::string& help, Labels label_names = {});
     Family<Histogram>& histogram(const std::string& name, const std::string& help,
                                  Labels label_names, std::vector<double> bounds);
 

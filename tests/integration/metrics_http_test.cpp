@@ -145,8 +145,8 @@ TEST(Metrics, ScrapeIsValidAndCountsWhatTheDaemonDid) {
 TEST(Metrics, AListenAddressThatCannotBeBoundStopsTheStartWithExit1) {
     // Hold a port, then configure the daemon to listen on it.
     boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor taken(
-        io, {boost::asio::ip::make_address("127.0.0.1"), 0}, /*reuse_address=*/false);
+    boost::asio::ip::tcp::acceptor taken(io, {boost::asio::ip::make_address("127.0.0.1"), 0},
+                                         /*reuse_address=*/false);
     const auto port = taken.local_endpoint().port();
     TempDir dir;
     dir.write("wirewatch.toml", config("127.0.0.1:" + std::to_string(port)));

@@ -8,6 +8,9 @@
 #include <zlib.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -17,10 +20,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 namespace ww::testing {
 
@@ -175,8 +174,8 @@ private:
                 reply.body = gzip_compress(reply.body);
                 reply.headers.emplace_back("Content-Encoding", "gzip");
             }
-            const std::uint64_t length = reply.stream_bytes > 0 ? reply.stream_bytes
-                                                                 : reply.body.size();
+            const std::uint64_t length =
+                reply.stream_bytes > 0 ? reply.stream_bytes : reply.body.size();
             head = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\n";
             for (const auto& [name, value] : reply.headers) {
                 head += name + ": " + value + "\r\n";
@@ -210,8 +209,8 @@ private:
             });
         }
         void body() {
-            const std::uint64_t length = reply.stream_bytes > 0 ? reply.stream_bytes
-                                                                : reply.body.size();
+            const std::uint64_t length =
+                reply.stream_bytes > 0 ? reply.stream_bytes : reply.body.size();
             if (sent >= length) {
                 if (reply.close) {
                     boost::system::error_code ec;
@@ -221,10 +220,10 @@ private:
                 read();
                 return;
             }
-            std::size_t n = reply.trickle.count() > 0
-                                ? 1
-                                : static_cast<std::size_t>(
-                                      std::min<std::uint64_t>(length - sent, 1 << 16));
+            std::size_t n =
+                reply.trickle.count() > 0
+                    ? 1
+                    : static_cast<std::size_t>(std::min<std::uint64_t>(length - sent, 1 << 16));
             if (reply.stream_bytes > 0) {
                 chunk.assign(n, 'x');
             } else {
@@ -251,14 +250,14 @@ private:
     };
 
     void accept() {
-        acceptor_.async_accept([this](boost::system::error_code ec,
-                                      boost::asio::ip::tcp::socket socket) {
-            if (ec) {
-                return;
-            }
-            std::make_shared<Connection>(*this, std::move(socket))->read();
-            accept();
-        });
+        acceptor_.async_accept(
+            [this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+                if (ec) {
+                    return;
+                }
+                std::make_shared<Connection>(*this, std::move(socket))->read();
+                accept();
+            });
     }
 
     Reply dispatch(const boost::beast::http::request<boost::beast::http::string_body>& req) {

@@ -35,8 +35,8 @@ struct Exposition {
     std::vector<std::string> order;  // family names as they appeared
 
     // The value of one series; throws when absent.
-    double value(const std::string& name, const std::map<std::string, std::string>& labels = {})
-        const {
+    double value(const std::string& name,
+                 const std::map<std::string, std::string>& labels = {}) const {
         for (const auto& [family_name, family] : families) {
             for (const auto& s : family.samples) {
                 if (s.name == name && s.labels == labels) {
@@ -69,8 +69,8 @@ inline bool metric_name_ok(const std::string& n) {
     }
     for (std::size_t i = 0; i < n.size(); ++i) {
         const char c = n[i];
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                        c == ':' || (i > 0 && c >= '0' && c <= '9');
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+                        (i > 0 && c >= '0' && c <= '9');
         if (!ok) {
             return false;
         }
@@ -133,13 +133,15 @@ inline std::optional<double> parse_value(const std::string& text) {
 }
 
 // The family a sample belongs to, given the families whose TYPE was declared.
-inline std::string family_of(const std::string& sample, const std::map<std::string, MetricFamily>& f) {
+inline std::string family_of(const std::string& sample,
+                             const std::map<std::string, MetricFamily>& f) {
     if (f.count(sample)) {
         return sample;
     }
     for (const char* suffix : {"_bucket", "_sum", "_count"}) {
         const std::string s(suffix);
-        if (sample.size() > s.size() && sample.compare(sample.size() - s.size(), s.size(), s) == 0) {
+        if (sample.size() > s.size() &&
+            sample.compare(sample.size() - s.size(), s.size(), s) == 0) {
             const std::string base = sample.substr(0, sample.size() - s.size());
             auto it = f.find(base);
             if (it != f.end() && (it->second.type == "histogram" || it->second.type == "summary")) {

@@ -2,14 +2,13 @@
 // A blocking HTTP/1.1 client for tests of the daemon's /metrics, /healthz and /readyz:
 // one request per connection, as the listener serves them.
 
-#include <string>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <string>
 
 namespace ww::testing {
 

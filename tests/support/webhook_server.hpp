@@ -4,6 +4,11 @@
 // default), and recording every request it got.
 
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -13,12 +18,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 namespace ww::testing {
 
@@ -159,8 +158,8 @@ private:
             if (hook) {
                 hook(got);
             }
-            http::response<http::string_body> response{
-                static_cast<http::status>(answer.status), request.version()};
+            http::response<http::string_body> response{static_cast<http::status>(answer.status),
+                                                       request.version()};
             for (const auto& [name, value] : answer.headers) {
                 response.set(name, value);
             }

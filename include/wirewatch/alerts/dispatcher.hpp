@@ -5,6 +5,8 @@
 //
 // Event-loop thread only.
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -12,9 +14,6 @@
 #include <random>
 #include <set>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "wirewatch/clock.hpp"
 #include "wirewatch/notify/notifier.hpp"

@@ -7,6 +7,9 @@
 // Completion callbacks run on that thread, posted to the io_context (never from inside a
 // libcurl callback), so they may call fetch()/perform()/cancel() freely.
 
+#include <curl/curl.h>
+
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -16,9 +19,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <curl/curl.h>
 
 namespace ww::net {
 
@@ -36,7 +36,7 @@ struct Request {
     // Abort when slower than low_speed_limit bytes/s for low_speed_time.
     long low_speed_limit = 64;
     std::chrono::seconds low_speed_time{30};
-    int max_redirects = 5;  // followed for http/https only; 0 = don't follow
+    int max_redirects = 5;   // followed for http/https only; 0 = don't follow
     std::string user_agent;  // empty: "wirewatch/<version> (+https://github.com/wirewatch)"
 };
 

@@ -3,12 +3,11 @@
 // stores (as JSON, see to_json) and what every channel renders.
 
 #include <chrono>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "wirewatch/rules/rule_set.hpp"
 
@@ -33,8 +32,8 @@ struct Alert {
     std::optional<std::chrono::sys_seconds> published;
     std::string snippet;  // original text around the first match of the most severe rule
     std::vector<std::pair<std::size_t, std::size_t>> highlights;  // byte ranges in snippet
-    std::vector<AlertRule> rules;  // most severe first
-    std::vector<std::string> tags;  // union of the rules' tags
+    std::vector<AlertRule> rules;                                 // most severe first
+    std::vector<std::string> tags;                                // union of the rules' tags
     std::chrono::sys_seconds created_at{};
     // Other outlets that reported the same story (near-duplicates folded into this alert).
     std::vector<std::string> also_reported_by;

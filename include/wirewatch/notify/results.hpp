@@ -2,11 +2,11 @@
 // How a transport's answer becomes a DeliveryResult: the one table that decides what is
 // retried, what waits, and what goes to the dead letters. Pure, so it is table-tested.
 
+#include <curl/curl.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
-
-#include <curl/curl.h>
 
 #include "wirewatch/notify/notifier.hpp"
 

@@ -3,13 +3,12 @@
 // io_context. Everything here runs on the loop thread except rule compilation on reload, which
 // runs on a helper thread and hands the finished rule set back to the loop.
 
+#include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "wirewatch/clock.hpp"
 #include "wirewatch/diagnostics.hpp"

@@ -5,15 +5,14 @@
 // Sources live on the event-loop thread: every method is called there and every callback
 // (emit, done) is invoked there.
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "wirewatch/clock.hpp"
 #include "wirewatch/config/config.hpp"

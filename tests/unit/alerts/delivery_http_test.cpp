@@ -58,9 +58,9 @@ TEST_F(HttpDeliveryTest, RetryAfterThenServerErrorThenDelivered) {
     server_.script({{429, {{"Retry-After", "30"}}, "rate limited"},
                     {500, {}, "upstream down"},
                     {200, {}, "ok"}});
-    dispatcher_.set_channels({{"slack", std::make_shared<notify::HttpChannel>(
-                                            "slack", notify::HttpChannel::Kind::Slack,
-                                            server_.url(), "", context_)}});
+    dispatcher_.set_channels(
+        {{"slack", std::make_shared<notify::HttpChannel>("slack", notify::HttpChannel::Kind::Slack,
+                                                         server_.url(), "", context_)}});
     queue("a-1", "slack");
     const auto t0 = clock_.now();
 
@@ -93,9 +93,9 @@ TEST_F(HttpDeliveryTest, RetryAfterThenServerErrorThenDelivered) {
 
 TEST_F(HttpDeliveryTest, A429PausesTheWholeChannel) {
     server_.script({{429, {{"Retry-After", "60"}}, ""}});
-    dispatcher_.set_channels({{"hook", std::make_shared<notify::HttpChannel>(
-                                           "hook", notify::HttpChannel::Kind::Webhook,
-                                           server_.url(), "", context_)}});
+    dispatcher_.set_channels(
+        {{"hook", std::make_shared<notify::HttpChannel>("hook", notify::HttpChannel::Kind::Webhook,
+                                                        server_.url(), "", context_)}});
     queue("a-1", "hook");
     const auto t0 = clock_.now();
     deliver_until(1);

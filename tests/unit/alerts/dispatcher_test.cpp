@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <deque>
-
 #include <nlohmann/json.hpp>
 
 #include "support/temp_dir.hpp"
@@ -77,8 +76,8 @@ TEST_F(DispatcherTest, DeliversEachDueAlertOnceAndMarksIt) {
 }
 
 TEST_F(DispatcherTest, RetryBacksOffExponentiallyThenDelivers) {
-    auto out = channel({DeliveryResult::retry("451 local error"),
-                        DeliveryResult::retry("451 local error")});
+    auto out = channel(
+        {DeliveryResult::retry("451 local error"), DeliveryResult::retry("451 local error")});
     queue("a-1");
     dispatcher_.kick();
     ASSERT_EQ(out->sent.size(), 1u);

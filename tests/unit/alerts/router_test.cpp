@@ -46,10 +46,11 @@ const std::chrono::sys_seconds kNow{std::chrono::seconds(1'800'000'000)};
 
 TEST(Router, OneAlertPerSubscriberListingEveryFollowedRuleMostSevereFirst) {
     Router router({subscriber("desk", {"ceasefire", "aleppo-*"})});
-    auto alerts = router.route(doc(),
-                               {hit("aleppo-city", Severity::Medium), hit("other", Severity::Critical),
-                                hit("ceasefire", Severity::High, {"conflict"})},
-                               kNow);
+    auto alerts =
+        router.route(doc(),
+                     {hit("aleppo-city", Severity::Medium), hit("other", Severity::Critical),
+                      hit("ceasefire", Severity::High, {"conflict"})},
+                     kNow);
     ASSERT_EQ(alerts.size(), 1u);
     const auto& a = alerts[0];
     EXPECT_EQ(a.subscriber_id, "desk");
@@ -74,8 +75,8 @@ TEST(Router, TagsFollowRulesAndNeitherFollowsEverything) {
 TEST(Router, MinSeverityDropsLowerHits) {
     Router router({subscriber("desk", {"*"}, {}, "high")});
     EXPECT_TRUE(router.route(doc(), {hit("a", Severity::Medium)}, kNow).empty());
-    auto alerts = router.route(doc(), {hit("a", Severity::Medium), hit("b", Severity::Critical)},
-                               kNow);
+    auto alerts =
+        router.route(doc(), {hit("a", Severity::Medium), hit("b", Severity::Critical)}, kNow);
     ASSERT_EQ(alerts.size(), 1u);
     ASSERT_EQ(alerts[0].rules.size(), 1u);
     EXPECT_EQ(alerts[0].rules[0].id, "b");

@@ -45,8 +45,9 @@ TEST(Metrics, LabelValuesAreEscaped) {
               std::string::npos)
         << text;
     auto parsed = parse_exposition(text);
-    EXPECT_EQ(parsed.value("wirewatch_rule_hits_total", {{"rule", "back\\slash \"quoted\"\nnewline"}}),
-              3);
+    EXPECT_EQ(
+        parsed.value("wirewatch_rule_hits_total", {{"rule", "back\\slash \"quoted\"\nnewline"}}),
+        3);
 }
 
 TEST(Metrics, GaugesPrintShortestFormsAndInfinities) {
@@ -167,26 +168,27 @@ TEST(MetricsDeathTest, MisnamedMetricsAbort) {
 // The parser itself must reject what promtool rejects, or the integration test proves nothing.
 TEST(ExpositionParser, RejectsMalformedInput) {
     const std::vector<std::string> bad = {
-        "wirewatch_x 1",                                           // no final newline
-        "wirewatch_x{a=\"1\" 1\n",                                 // unterminated label set
-        "wirewatch_x{a=1} 1\n",                                    // unquoted value
-        "wirewatch_x{a=\"\\t\"} 1\n",                              // bad escape
-        "wirewatch_x{a=\"1\",a=\"2\"} 1\n",                        // label twice
-        "wirewatch-x 1\n",                                         // bad name
-        "wirewatch_x one\n",                                       // bad value
-        "wirewatch_x 1\nwirewatch_x 2\n",                          // duplicate series
+        "wirewatch_x 1",                                             // no final newline
+        "wirewatch_x{a=\"1\" 1\n",                                   // unterminated label set
+        "wirewatch_x{a=1} 1\n",                                      // unquoted value
+        "wirewatch_x{a=\"\\t\"} 1\n",                                // bad escape
+        "wirewatch_x{a=\"1\",a=\"2\"} 1\n",                          // label twice
+        "wirewatch-x 1\n",                                           // bad name
+        "wirewatch_x one\n",                                         // bad value
+        "wirewatch_x 1\nwirewatch_x 2\n",                            // duplicate series
         "# TYPE wirewatch_x_total counter\nwirewatch_x_total -1\n",  // negative counter
-        "# TYPE wirewatch_x gauge\n# TYPE wirewatch_x gauge\n",    // TYPE twice
-        "wirewatch_x 1\n# TYPE wirewatch_x gauge\n",               // TYPE after samples
+        "# TYPE wirewatch_x gauge\n# TYPE wirewatch_x gauge\n",      // TYPE twice
+        "wirewatch_x 1\n# TYPE wirewatch_x gauge\n",                 // TYPE after samples
         "# TYPE wirewatch_x gauge\nwirewatch_x{a=\"1\"} 1\nwirewatch_y 1\n"
-        "wirewatch_x{a=\"2\"} 1\n",                                // family split in two
+        "wirewatch_x{a=\"2\"} 1\n",  // family split in two
         "# TYPE wirewatch_h histogram\nwirewatch_h_bucket{le=\"1\"} 2\n"
-        "wirewatch_h_bucket{le=\"+Inf\"} 1\nwirewatch_h_sum 1\nwirewatch_h_count 1\n",  // not cumulative
+        "wirewatch_h_bucket{le=\"+Inf\"} 1\nwirewatch_h_sum 1\nwirewatch_h_count 1\n",  // not
+                                                                                        // cumulative
         "# TYPE wirewatch_h histogram\nwirewatch_h_bucket{le=\"1\"} 1\n"
-        "wirewatch_h_sum 1\nwirewatch_h_count 1\n",                // no +Inf
+        "wirewatch_h_sum 1\nwirewatch_h_count 1\n",  // no +Inf
         "# TYPE wirewatch_h histogram\nwirewatch_h_bucket{le=\"+Inf\"} 2\n"
-        "wirewatch_h_sum 1\nwirewatch_h_count 1\n",                // +Inf != count
-        "# TYPE wirewatch_x flavour\n",                            // unknown type
+        "wirewatch_h_sum 1\nwirewatch_h_count 1\n",  // +Inf != count
+        "# TYPE wirewatch_x flavour\n",              // unknown type
     };
     for (const auto& text : bad) {
         EXPECT_THROW(testing::parse_exposition(text), testing::ExpositionError) << text;

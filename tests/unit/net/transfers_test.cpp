@@ -319,11 +319,12 @@ TEST(Transfers, PerformRunsAConfiguredEasyHandle) {
     const std::string url = server.url("/raw");
     curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION,
-                     +[](char* d, std::size_t s, std::size_t n, void* u) -> std::size_t {
-                         static_cast<std::string*>(u)->append(d, s * n);
-                         return s * n;
-                     });
+    curl_easy_setopt(
+        easy, CURLOPT_WRITEFUNCTION,
+        +[](char* d, std::size_t s, std::size_t n, void* u) -> std::size_t {
+            static_cast<std::string*>(u)->append(d, s * n);
+            return s * n;
+        });
     CURLcode result = CURLE_FAILED_INIT;
     transfers.perform(easy, [&](CURLcode code, std::string) { result = code; });
     io.run();

@@ -1,15 +1,15 @@
 // The channels against real peers on loopback: a syslog collector (Unix datagram, UDP, TCP),
 // a scripted HTTP endpoint for Slack and webhooks, and the result table.
 
-#include <gtest/gtest.h>
+#include "notify/channels.hpp"
 
-#include <optional>
-#include <regex>
+#include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <regex>
 
-#include "notify/channels.hpp"
 #include "support/syslog_receiver.hpp"
 #include "support/temp_dir.hpp"
 #include "support/webhook_server.hpp"
@@ -39,8 +39,7 @@ Alert sample(const std::string& id = "a-1") {
 }
 
 // Runs the loop until `result` is set; the bound only keeps a broken test from hanging.
-DeliveryResult send_and_wait(boost::asio::io_context& io, Notifier& channel,
-                             const Alert& alert) {
+DeliveryResult send_and_wait(boost::asio::io_context& io, Notifier& channel, const Alert& alert) {
     std::optional<DeliveryResult> result;
     channel.send(alert, [&](DeliveryResult r) { result = std::move(r); });
     const auto give_up = std::chrono::steady_clock::now() + 30s;
@@ -107,8 +106,7 @@ TEST_F(SyslogChannelTest, UnixDatagramCarriesOneRecordPerAlert) {
     EXPECT_EQ(p.msgid, "alert");
     EXPECT_NE(p.sd.find("rule=\"ceasefire\""), std::string::npos);
     EXPECT_NE(p.sd.find("severity=\"high\""), std::string::npos);
-    EXPECT_NE(p.sd.find("url=\"https://daily.example.org/world/aleppo-truce\""),
-              std::string::npos);
+    EXPECT_NE(p.sd.find("url=\"https://daily.example.org/world/aleppo-truce\""), std::string::npos);
     EXPECT_EQ(p.msg, "Talks to revive Aleppo truce");
     Parsed q = parse_record(*second);
     EXPECT_EQ(second->find('\n'), std::string::npos);
@@ -119,23 +117,22 @@ TEST_F(SyslogChannelTest, UnixDatagramCarriesOneRecordPerAlert) {
 TEST_F(SyslogChannelTest, UdpAndMissingSocket) {
     SyslogReceiver receiver(SyslogReceiver::Kind::Udp);
     ASSERT_TRUE(receiver.ok());
-    SyslogChannel channel("siem", "udp://127.0.0.1:" + std::to_string(receiver.port()),
-                          options(), context_);
+    SyslogChannel channel("siem", "udp://127.0.0.1:" + std::to_string(receiver.port()), options(),
+                          context_);
     ASSERT_EQ(send_and_wait(io_, channel, sample()).kind, DeliveryResult::Kind::Delivered);
     auto record = receiver.next();
     ASSERT_TRUE(record);
     EXPECT_EQ(parse_record(*record).msg, "Talks to revive Aleppo truce");
 
-    SyslogChannel nowhere("siem", "unix:" + (dir_ / "absent.sock").string(), options(),
-                          context_);
+    SyslogChannel nowhere("siem", "unix:" + (dir_ / "absent.sock").string(), options(), context_);
     EXPECT_EQ(send_and_wait(io_, nowhere, sample()).kind, DeliveryResult::Kind::Retry);
 }
 
 TEST_F(SyslogChannelTest, TcpUsesOctetCounting) {
     SyslogReceiver receiver(SyslogReceiver::Kind::Tcp);
     ASSERT_TRUE(receiver.ok());
-    SyslogChannel channel("siem", "tcp://127.0.0.1:" + std::to_string(receiver.port()),
-                          options(), context_);
+    SyslogChannel channel("siem", "tcp://127.0.0.1:" + std::to_string(receiver.port()), options(),
+                          context_);
     Alert a = sample();
     a.title = "multi\nline";
     ASSERT_EQ(send_and_wait(io_, channel, a).kind, DeliveryResult::Kind::Delivered);
@@ -215,8 +212,8 @@ TEST_F(HttpChannelTest, ServerAnswersMapToResults) {
                     {429, {{"Retry-After", "12"}}, "slow down"},
                     {500, {}, "oops"},
                     {400, {}, "invalid_blocks"}});
-    HttpChannel channel("slack", HttpChannel::Kind::Slack, server_.url("/services/T0/B0/XYZ"),
-                        "", context_);
+    HttpChannel channel("slack", HttpChannel::Kind::Slack, server_.url("/services/T0/B0/XYZ"), "",
+                        context_);
     EXPECT_EQ(send_and_wait(io_, channel, sample()).kind, DeliveryResult::Kind::Delivered);
     auto r429 = send_and_wait(io_, channel, sample());
     EXPECT_EQ(r429.kind, DeliveryResult::Kind::Retry);

@@ -3,9 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include <optional>
-
 #include <boost/asio/io_context.hpp>
+#include <optional>
 
 #include "notify/channels.hpp"
 #include "support/smtp_server.hpp"

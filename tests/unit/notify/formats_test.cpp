@@ -36,9 +36,9 @@ TEST(Utf8Prefix, CutsOnlyAtCharacterBoundaries) {
         std::size_t max;
         std::string want;
     };
-    for (const Row& row : {Row{0, ""}, Row{1, "a"}, Row{2, "a"}, Row{3, "a\xC3\xA9"},
-                           Row{4, "a\xC3\xA9"}, Row{5, "a\xC3\xA9"}, Row{6, "a\xC3\xA9\xE2\x80\x94"},
-                           Row{99, text}}) {
+    for (const Row& row :
+         {Row{0, ""}, Row{1, "a"}, Row{2, "a"}, Row{3, "a\xC3\xA9"}, Row{4, "a\xC3\xA9"},
+          Row{5, "a\xC3\xA9"}, Row{6, "a\xC3\xA9\xE2\x80\x94"}, Row{99, text}}) {
         EXPECT_EQ(utf8_prefix(text, row.max), row.want) << row.max;
     }
 }
@@ -138,9 +138,9 @@ TEST(Email, HeadersAndStructure) {
               "[wirewatch] high · ceasefire, aleppo — Talks to revive Aleppo truce open in Geneva");
     EXPECT_NE(email_text_body(sample()).find("**cease-fire**"), std::string::npos);
     EXPECT_NE(email_html_body(sample()).find("<b>cease-fire</b>"), std::string::npos);
-    EXPECT_NE(email_html_body(sample()).find(
-                  "<a href=\"https://daily.example.org/world/aleppo-truce\">"),
-              std::string::npos);
+    EXPECT_NE(
+        email_html_body(sample()).find("<a href=\"https://daily.example.org/world/aleppo-truce\">"),
+        std::string::npos);
     for (std::size_t start = 0; start < m.data.size();) {
         auto end = m.data.find("\r\n", start);
         ASSERT_NE(end, std::string::npos);
@@ -269,7 +269,8 @@ TEST(Slack, SectionTextIsCappedAndDigestsOverflow) {
     for (const auto& b : blocks) {
         if (b["type"] == "section") {
             const std::string t = b["text"]["text"];
-            for (std::size_t p = t.find("\n• "); p != std::string::npos; p = t.find("\n• ", p + 1)) {
+            for (std::size_t p = t.find("\n• "); p != std::string::npos;
+                 p = t.find("\n• ", p + 1)) {
                 ++shown;
             }
         }

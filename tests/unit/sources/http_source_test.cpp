@@ -1,8 +1,9 @@
+#include "sources/http_source.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 
-#include "sources/http_source.hpp"
 #include "support/http_server.hpp"
 #include "support/temp_dir.hpp"
 #include "wirewatch/sources/fetcher.hpp"
@@ -21,8 +22,8 @@ using testing::SeenRequest;
 std::string rss(const std::vector<std::pair<std::string, std::string>>& items) {
     std::string out = R"(<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>)";
     for (const auto& [guid, title] : items) {
-        out += "<item><guid>" + guid + "</guid><title>" + title + "</title><link>http://x/" +
-               guid + "</link><description>about " + title + "</description></item>";
+        out += "<item><guid>" + guid + "</guid><title>" + title + "</title><link>http://x/" + guid +
+               "</link><description>about " + title + "</description></item>";
     }
     return out + "</channel></rss>";
 }
@@ -42,20 +43,22 @@ struct Harness {
         source_state = std::make_unique<state::SourceState>(*store);
         transfers = std::make_unique<net::Transfers>(io);
         fetcher = std::make_unique<Fetcher>(*transfers, clock, fetch, "");
-        context = std::make_unique<SourceContext>(SourceContext{io, clock, fetch, [this](Batch& b) {
-            batches.push_back(b);
-            std::vector<std::string> ids;
-            for (const auto& d : b.documents) {
-                ids.push_back(d.item_id);
-            }
-            store->record(b.source_id, ids, {}, clock.now());
-            return true;
-        }});
+        context = std::make_unique<SourceContext>(
+            SourceContext{io, clock, fetch, [this](Batch& b) {
+                              batches.push_back(b);
+                              std::vector<std::string> ids;
+                              for (const auto& d : b.documents) {
+                                  ids.push_back(d.item_id);
+                              }
+                              store->record(b.source_id, ids, {}, clock.now());
+                              return true;
+                          }});
         context->fetcher = fetcher.get();
         context->state = source_state.get();
     }
 
-    HttpSource& add(const std::string& id, const std::string& url, const std::string& type = "feed") {
+    HttpSource& add(const std::string& id, const std::string& url,
+                    const std::string& type = "feed") {
         config::SourceConfig c;
         c.id = id;
         c.type = type;
@@ -97,7 +100,8 @@ TEST(HttpSource, ConditionalGetAndValidatorsSurviveRestart) {
         if (req.header("if-none-match") == etag) {
             return Reply{304, {{"ETag", etag}}, ""};
         }
-        return Reply{200, {{"ETag", etag}, {"Last-Modified", modified}},
+        return Reply{200,
+                     {{"ETag", etag}, {"Last-Modified", modified}},
                      rss({{"a", "Alpha"}, {"b", "Beta"}})};
     });
     Harness h(dir.path());
@@ -326,7 +330,7 @@ TEST(HttpSource, TruncatedXmlYieldsTheItemsBeforeTheCut) {
     testing::TempDir dir;
     HttpServer server;
     std::string full = rss({{"a", "Alpha"}, {"b", "Beta"}, {"c", "Gamma"}});
-    server.route("/feed", Reply{200, {}, full.substr(0, full.find("<item><guid>c"))  + "<item><gu"});
+    server.route("/feed", Reply{200, {}, full.substr(0, full.find("<item><guid>c")) + "<item><gu"});
     Harness h(dir.path());
     h.poll(h.add("s", server.url("/feed")));
     ASSERT_EQ(h.batches.size(), 1u);
@@ -341,9 +345,15 @@ TEST(HttpSource, ExternalEntitiesReadNoFileAndOpenNoConnection) {
     HttpServer server;
     const std::string body =
         "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
-        "<!ENTITY file SYSTEM \"file://" + secret.string() + "\">\n"
-        "<!ENTITY net SYSTEM \"" + server.url("/xxe") + "\">\n"
-        "<!ENTITY % pe SYSTEM \"" + server.url("/xxe-dtd") + "\"> %pe;\n]>\n"
+        "<!ENTITY file SYSTEM \"file://" +
+        secret.string() +
+        "\">\n"
+        "<!ENTITY net SYSTEM \"" +
+        server.url("/xxe") +
+        "\">\n"
+        "<!ENTITY % pe SYSTEM \"" +
+        server.url("/xxe-dtd") +
+        "\"> %pe;\n]>\n"
         "<rss version=\"2.0\"><channel><title>x</title><item><guid>1</guid>"
         "<title>a &file; b</title><description>c &net; d</description></item></channel></rss>";
     server.route("/feed", Reply{200, {}, body});
@@ -371,9 +381,11 @@ TEST(HttpSource, BillionLaughsFailsFastWithoutExpanding) {
         }
         dtd += "\">";
     }
-    server.route("/feed", Reply{200, {}, "<?xml version=\"1.0\"?><!DOCTYPE rss [" + dtd +
-                                             "]><rss version=\"2.0\"><channel><item><guid>1</guid>"
-                                             "<title>&l10;</title></item></channel></rss>"});
+    server.route("/feed", Reply{200,
+                                {},
+                                "<?xml version=\"1.0\"?><!DOCTYPE rss [" + dtd +
+                                    "]><rss version=\"2.0\"><channel><item><guid>1</guid>"
+                                    "<title>&l10;</title></item></channel></rss>"});
     Harness h(dir.path());
     h.poll(h.add("s", server.url("/feed")));
     for (const auto& batch : h.batches) {
@@ -387,7 +399,8 @@ TEST(HttpSource, InvalidUtf8AndNulInTitlesComeOutAsValidUtf8) {
     testing::TempDir dir;
     HttpServer server;
     std::string body = rss({{"a", "bad \xC3\x28 byte"}, {"b", std::string("nul \0 here", 10)}});
-    server.route("/feed", Reply{200, {{"Content-Type", "application/rss+xml; charset=utf-8"}}, body});
+    server.route("/feed",
+                 Reply{200, {{"Content-Type", "application/rss+xml; charset=utf-8"}}, body});
     Harness h(dir.path());
     h.poll(h.add("s", server.url("/feed")));
     ASSERT_EQ(h.batches.size(), 1u);
@@ -403,8 +416,9 @@ TEST(HttpSource, PageAlertsOnlyOnNewParagraphs) {
     testing::TempDir dir;
     HttpServer server;
     auto page = [](const std::vector<std::string>& paragraphs) {
-        std::string html = "<html><head><title>Live</title></head><body><nav>Home News Sport"
-                           "</nav><article><h1>Live updates</h1>";
+        std::string html =
+            "<html><head><title>Live</title></head><body><nav>Home News Sport"
+            "</nav><article><h1>Live updates</h1>";
         for (const auto& p : paragraphs) {
             html += "<p>" + p + "</p>";
         }
@@ -434,11 +448,14 @@ TEST(HttpSource, SitemapIndexFetchesChildSitemaps) {
     testing::TempDir dir;
     HttpServer server;
     auto urlset = [](const std::string& loc) {
-        return "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
-               "<url><loc>" + loc + "</loc></url></urlset>";
+        return "<?xml version=\"1.0\"?><urlset "
+               "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+               "<url><loc>" +
+               loc + "</loc></url></urlset>";
     };
     server.route("/index.xml",
-                 Reply{200, {},
+                 Reply{200,
+                       {},
                        "<?xml version=\"1.0\"?><sitemapindex "
                        "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>" +
                            server.url("/s1.xml") + "</loc></sitemap><sitemap><loc>" +
@@ -459,12 +476,15 @@ TEST(HttpSource, FetchArticleReplacesTheSummaryWithArticleText) {
     testing::TempDir dir;
     HttpServer server;
     server.route("/feed",
-                 Reply{200, {},
+                 Reply{200,
+                       {},
                        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><guid>1</guid>"
-                       "<title>T</title><link>" + server.url("/article") +
+                       "<title>T</title><link>" +
+                           server.url("/article") +
                            "</link><description>short</description></item></channel></rss>"});
     server.route("/article",
-                 Reply{200, {},
+                 Reply{200,
+                       {},
                        "<html><body><nav>Menu</nav><article><p>The full article text about the "
                        "Aleppo cease-fire, long enough to count as a paragraph.</p></article>"
                        "</body></html>"});
