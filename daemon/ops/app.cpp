@@ -9,6 +9,7 @@
 #include <set>
 
 #include "ops/app_metrics.hpp"
+#include "ops/args.hpp"
 #include "ops/loaded_config.hpp"
 #include "wirewatch/alerts/dispatcher.hpp"
 #include "wirewatch/alerts/router.hpp"
@@ -312,13 +313,7 @@ void App::reload(std::function<void(bool)> done) {
                 next = impl.build(std::move(**loaded), *diags);
             }
             auto log = logger("ops");
-            for (const auto& d : diags->all()) {
-                if (d.level == Level::Error) {
-                    log->error("{}", d.str());
-                } else {
-                    log->warn("{}", d.str());
-                }
-            }
+            log_diagnostics(*diags, "ops");
             impl.app_metrics.reload_finished(next != nullptr);
             if (!next) {
                 log->error(

@@ -2,8 +2,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 
 #include "wirewatch/diagnostics.hpp"
+#include "wirewatch/log.hpp"
 
 namespace ww::ops {
 
@@ -82,6 +84,23 @@ std::string display(const Diagnostic& d) {
         }
     }
     return shown.str();
+}
+
+void print_diagnostics(const Diagnostics& diags) {
+    for (const auto& d : diags.all()) {
+        std::cerr << display(d) << "\n";
+    }
+}
+
+void log_diagnostics(const Diagnostics& diags, const std::string& logger_name) {
+    auto log = logger(logger_name);
+    for (const auto& d : diags.all()) {
+        if (d.level == Level::Error) {
+            log->error("{}", display(d));
+        } else {
+            log->warn("{}", display(d));
+        }
+    }
 }
 
 }  // namespace ww::ops

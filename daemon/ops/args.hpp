@@ -39,4 +39,11 @@ std::string default_config_path();
 // compiler does.
 std::string display(const Diagnostic& d);
 
+// Every diagnostic on stderr, one per line, as display() shows it (the CLI commands).
+void print_diagnostics(const Diagnostics& diags);
+
+// Every diagnostic as a log line of `logger_name`: errors at error level, the rest at warn
+// (the daemon, at start-up and on reload).
+void log_diagnostics(const Diagnostics& diags, const std::string& logger_name);
+
 }  // namespace ww::ops

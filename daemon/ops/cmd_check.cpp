@@ -11,9 +11,7 @@ namespace ww::ops {
 namespace {
 
 int report(const Diagnostics& diags, const std::string& what, const std::string& summary) {
-    for (const auto& d : diags.all()) {
-        std::cerr << display(d) << "\n";
-    }
+    print_diagnostics(diags);
     if (diags.has_errors()) {
         std::cerr << what << ": " << diags.error_count() << " error"
                   << (diags.error_count() == 1 ? "" : "s") << ", " << diags.warning_count()

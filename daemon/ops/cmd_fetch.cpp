@@ -130,9 +130,7 @@ int cmd_fetch(const Args& args) {
         Diagnostics diags;
         const std::string path = reader.value("--config").value_or(default_config_path());
         loaded = load_config_and_rules(path, std::nullopt, /*use_cache=*/true, diags);
-        for (const auto& d : diags.all()) {
-            std::cerr << display(d) << "\n";
-        }
+        print_diagnostics(diags);
         if (!loaded) {
             return kExitConfig;
         }
@@ -199,9 +197,7 @@ int cmd_fetch(const Args& args) {
     Diagnostics diags;
     auto source = sources::make_source(source_config, context, diags);
     if (!source) {
-        for (const auto& d : diags.all()) {
-            std::cerr << display(d) << "\n";
-        }
+        print_diagnostics(diags);
         return kExitUsage;
     }
     configure_logging("info");  // the source's own failure lines go to stderr

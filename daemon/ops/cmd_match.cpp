@@ -110,9 +110,7 @@ int cmd_match(const Args& args) {
     }
     Diagnostics diags;
     auto rule_set = load_rules_only(*reader.value("--rules"), diags);
-    for (const auto& d : diags.all()) {
-        std::cerr << display(d) << "\n";
-    }
+    print_diagnostics(diags);
     if (!rule_set) {
         return kExitConfig;
     }
@@ -164,9 +162,7 @@ int cmd_explain(const Args& args) {
     }
     Diagnostics diags;
     auto defs = rules::load_rule_files(rule_files_in(*reader.value("--rules"), diags), diags);
-    for (const auto& d : diags.all()) {
-        std::cerr << display(d) << "\n";
-    }
+    print_diagnostics(diags);
     const std::string& rule_id = reader.positional()[0];
     auto rule = rules::find_rule(defs, rule_id);
     if (!rule) {

@@ -45,9 +45,7 @@ int cmd_notify_test(const Args& args) {
     const std::string channel_id = reader.positional()[0];
     Diagnostics diags;
     auto config = config::load(reader.value("--config").value_or(default_config_path()), diags);
-    for (const auto& d : diags.all()) {
-        std::cerr << display(d) << "\n";
-    }
+    print_diagnostics(diags);
     if (!config) {
         return kExitConfig;
     }
@@ -70,9 +68,7 @@ int cmd_notify_test(const Args& args) {
     SystemClock clock;
     auto notifier = notify::make_notifier(*channel, {&io, &transfers, &clock, {}}, diags);
     if (!notifier) {
-        for (const auto& d : diags.all()) {
-            std::cerr << display(d) << "\n";
-        }
+        print_diagnostics(diags);
         return kExitConfig;
     }
     std::optional<notify::DeliveryResult> result;

@@ -85,9 +85,7 @@ int cmd_outbox(const Args& args) {
     } else {
         Diagnostics diags;
         auto config = config::load(reader.value("--config").value_or(default_config_path()), diags);
-        for (const auto& d : diags.all()) {
-            std::cerr << display(d) << "\n";
-        }
+        print_diagnostics(diags);
         if (!config) {
             return kExitConfig;
         }

@@ -16,17 +16,6 @@ namespace ww::ops {
 
 namespace {
 
-void log_diagnostics(const Diagnostics& diags) {
-    auto log = logger("config");
-    for (const auto& d : diags.all()) {
-        if (d.level == Level::Error) {
-            log->error("{}", display(d));
-        } else {
-            log->warn("{}", display(d));
-        }
-    }
-}
-
 // SIGHUP reloads; SIGINT/SIGTERM stop gracefully; a second SIGINT/SIGTERM stops at once.
 void handle_signals(boost::asio::signal_set& signals, App& app, boost::asio::io_context& io,
                     bool& stopping) {
@@ -74,7 +63,7 @@ int cmd_run(const Args& args) {
     App app(io, clock, options);
     Diagnostics diags;
     const bool loaded = app.load(diags);
-    log_diagnostics(diags);
+    log_diagnostics(diags, "config");
     if (!loaded) {
         logger("ops")->error("not starting: {} errors in config={}", diags.error_count(),
                              options.config_path.string());
