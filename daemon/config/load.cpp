@@ -1003,6 +1003,13 @@ const std::vector<Key<ChannelConfig>> kChannelKeys = {
     {.name = "rate_per_second",
      .kind = Kind::Number,
      .set = [](const Value& v, ChannelConfig& c) { c.rate_per_second = v.number; }},
+    {.name = "burst",
+     .kind = Kind::Number,
+     .set = [](const Value& v, ChannelConfig& c) { c.burst = v.number; }},
+    {.name = "ca_file",
+     .kind = Kind::Path,
+     .types = kUrlChannels,
+     .set = [](const Value& v, ChannelConfig& c) { c.ca_file = v.path; }},
 };
 
 bool is_syslog_target(const std::string& target) {
@@ -1058,6 +1065,10 @@ void Loader::load_channels(const toml::node& node, std::vector<ChannelConfig>& c
         if (auto rate = seen.find("rate_per_second");
             rate != seen.end() && channel.rate_per_second && *channel.rate_per_second <= 0) {
             error(rate->second.value, scope.key("rate_per_second") + ": must be greater than 0");
+        }
+        if (auto burst = seen.find("burst");
+            burst != seen.end() && channel.burst && *channel.burst < 1) {
+            error(burst->second.value, scope.key("burst") + ": must be at least 1");
         }
         channels.push_back(std::move(channel));
     }

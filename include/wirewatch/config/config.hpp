@@ -99,6 +99,9 @@ struct ChannelConfig {
     // webhook
     SecretRef secret;  // secret_env, secret_file: HMAC-SHA256 key
     std::optional<double> rate_per_second;
+    std::optional<double> burst;  // token-bucket size; default max(1, rate_per_second)
+    // email, slack, webhook: PEM bundle of CAs to trust instead of the system store (private CA)
+    std::filesystem::path ca_file;
 };
 
 struct SubscriberConfig {
