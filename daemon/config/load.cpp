@@ -692,6 +692,9 @@ const std::vector<Key<DaemonConfig>> kDaemonKeys = {
      .set = [](const Value& v, DaemonConfig& d) { d.shutdown_grace = v.duration; }},
     {.name = "admin_channel",
      .set = [](const Value& v, DaemonConfig& d) { d.admin_channel = v.str; }},
+    {.name = "near_duplicate_window",
+     .kind = Kind::Duration,
+     .set = [](const Value& v, DaemonConfig& d) { d.near_duplicate_window = v.duration; }},
 };
 
 const std::vector<Key<HttpConfig>> kHttpKeys = {

@@ -46,6 +46,9 @@ struct DaemonConfig {
     Duration shutdown_grace{std::chrono::seconds(10)};
     // A channel id: dead letters (alerts no channel will take) are announced there.
     std::string admin_channel;
+    // Near-duplicate stories (same story, another outlet) fold into the first alert within
+    // this window; see daemon/alerts/near_dup.cpp.
+    Duration near_duplicate_window{std::chrono::hours(24)};
 };
 
 struct RulesConfig {
