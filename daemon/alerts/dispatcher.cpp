@@ -93,6 +93,30 @@ void Dispatcher::dead_letter(const state::OutboxItem& item, const std::string& r
                      std::to_string(item.id) + "` sends it again.";
     notice.rules = {{"dead-letter", rules::Severity::High, {}}};
     notice.created_at = std::chrono::time_point_cast<std::chrono::seconds>(clock_.now());
+    enqueue_admin(notice);
+}
+
+bool Dispatcher::notify_admin(const std::string& id, const std::string& kind,
+                              const std::string& title, const std::string& detail) {
+    if (admin_channel_.empty()) {
+        return false;
+    }
+    notify::Alert notice;
+    notice.id = "n-" + id;
+    notice.subscriber_id = "admin";
+    notice.severity = rules::Severity::High;
+    notice.source_id = "wirewatchd";
+    notice.item_id = id;
+    notice.title = title;
+    notice.snippet = detail;
+    notice.rules = {{kind, rules::Severity::High, {}}};
+    notice.created_at = std::chrono::time_point_cast<std::chrono::seconds>(clock_.now());
+    enqueue_admin(notice);
+    kick();
+    return true;
+}
+
+void Dispatcher::enqueue_admin(const notify::Alert& notice) {
     const auto now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
             .count();

@@ -42,6 +42,12 @@ public:
     // Where dead letters are announced (one notice per dead row); empty = nowhere.
     void set_admin_channel(std::string channel_id) { admin_channel_ = std::move(channel_id); }
 
+    // Queues a notice for the admin channel (like a dead letter's), e.g. a source disabled by
+    // 410 Gone. "n-" + `id` is its alert id, so the same id is queued once; `kind` is its rule
+    // name. Throws state::StoreError. False (nothing queued) when no admin channel is set.
+    bool notify_admin(const std::string& id, const std::string& kind, const std::string& title,
+                      const std::string& detail);
+
     // Rows moved to the dead letters since start (exported as a metric).
     std::uint64_t dead_letters() const { return dead_letters_; }
 
@@ -60,6 +66,7 @@ private:
     void arm_timer();
     void check_drained();
     void dead_letter(const state::OutboxItem& item, const std::string& reason);
+    void enqueue_admin(const notify::Alert& notice);
     void defer(std::int64_t id, state::TimePoint until);
 
     boost::asio::io_context& io_;
