@@ -530,6 +530,9 @@ Transfers::Id Transfers::fetch(Request request, std::function<void(Response)> do
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    if (!request.ca_file.empty()) {
+        curl_easy_setopt(e, CURLOPT_CAINFO, request.ca_file.c_str());
+    }
     if (request.method == "HEAD") {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (request.method == "POST") {

@@ -20,6 +20,8 @@ public:
     // `url` and `secret` are resolved secrets: never logged (reasons go through net::redact).
     HttpChannel(std::string id, Kind kind, std::string url, std::string secret,
                 const NotifierContext& context);
+    // PEM CAs to trust instead of the system store (a private CA); empty = system store.
+    void set_ca_file(std::string ca_file) { ca_file_ = std::move(ca_file); }
 
 protected:
     void do_send(const Alert& alert, DeliveryCallback done) override;
@@ -29,6 +31,7 @@ private:
     std::string url_;
     std::string secret_;
     NotifierContext context_;
+    std::string ca_file_;
 };
 
 struct SmtpSettings {
@@ -39,6 +42,7 @@ struct SmtpSettings {
     Mailbox from;
     std::vector<Mailbox> to;
     std::chrono::milliseconds timeout{60000};
+    std::string ca_file;  // PEM CAs to trust instead of the system store; empty = system
 };
 
 // Email over libcurl SMTP on net::Transfers::perform.

@@ -69,6 +69,9 @@ void EmailChannel::do_send(const Alert& alert, DeliveryCallback done) {
     if (settings_.starttls || settings_.url.rfind("smtps://", 0) == 0) {
         curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
     }
+    if (!settings_.ca_file.empty()) {
+        curl_easy_setopt(easy, CURLOPT_CAINFO, settings_.ca_file.c_str());
+    }
     if (!settings_.username.empty()) {
         curl_easy_setopt(easy, CURLOPT_USERNAME, settings_.username.c_str());
         curl_easy_setopt(easy, CURLOPT_PASSWORD, settings_.password.c_str());

@@ -26,6 +26,7 @@ void HttpChannel::do_send(const Alert& alert, DeliveryCallback done) {
     request.max_redirects = 0;  // a webhook that redirects a POST is misconfigured
     request.timeout = std::chrono::seconds(30);
     request.max_body = 64 << 10;
+    request.ca_file = ca_file_;
     request.headers.push_back("Content-Type: application/json; charset=utf-8");
     request.body = kind_ == Kind::Slack ? format_slack(alert) : format_webhook_body(alert);
     request.headers.push_back("X-Wirewatch-Alert-Id: " + one_line(alert.id));

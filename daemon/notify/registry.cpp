@@ -43,6 +43,7 @@ std::unique_ptr<Notifier> make_email(const config::ChannelConfig& channel,
     settings.password = *password;
     settings.starttls = channel.starttls;
     settings.username = channel.username;
+    settings.ca_file = channel.ca_file.string();
     std::string error;
     auto from = parse_mailbox(channel.from, error);
     if (!from) {
@@ -83,10 +84,12 @@ std::unique_ptr<Notifier> make_notifier(const config::ChannelConfig& channel,
         if (!url || !key) {
             return nullptr;
         }
-        return std::make_unique<HttpChannel>(
+        auto http = std::make_unique<HttpChannel>(
             channel.id,
             channel.type == "slack" ? HttpChannel::Kind::Slack : HttpChannel::Kind::Webhook, *url,
             *key, context);
+        http->set_ca_file(channel.ca_file.string());
+        return http;
     }
     if (channel.type == "syslog") {
         SyslogOptions options;

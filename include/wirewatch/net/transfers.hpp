@@ -38,6 +38,7 @@ struct Request {
     std::chrono::seconds low_speed_time{30};
     int max_redirects = 5;   // followed for http/https only; 0 = don't follow
     std::string user_agent;  // empty: "wirewatch/<version> (+https://github.com/wirewatch)"
+    std::string ca_file;     // PEM CAs to trust instead of the system store; empty = system
 };
 
 struct Response {
