@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "notify/channels.hpp"
+#include "support/process.hpp"
 #include "support/smtp_server.hpp"
 #include "support/temp_dir.hpp"
 #include "wirewatch/net/transfers.hpp"
@@ -142,6 +143,83 @@ TEST_F(EmailChannelTest, ServerDownIsRetried) {
     server_.stop();
     EmailChannel channel("mail", s, context_);
     EXPECT_EQ(send(channel, sample()).kind, DeliveryResult::Kind::Retry);
+}
+
+// A self-signed certificate for 127.0.0.1 made now (openssl CLI), and tests/support/
+// smtp_tls_sink.py serving STARTTLS with it and refusing MAIL before TLS.
+class StarttlsServer {
+public:
+    explicit StarttlsServer(const std::filesystem::path& dir) : folder_(dir / "tls-mail") {
+        std::filesystem::create_directories(folder_);
+        cert_ = dir / "cert.pem";
+        const auto key = dir / "key.pem";
+        made_cert_ =
+            ww::testing::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                              "-keyout", key.string(), "-out", cert_.string(), "-days", "2",
+                              "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"},
+                             dir) == 0;
+        process_ = std::make_unique<ww::testing::Process>(
+            std::vector<std::string>{ww::testing::kSystemPython,
+                                     std::string(WW_SOURCE_DIR) + "/tests/support/smtp_tls_sink.py",
+                                     folder_.string(), cert_.string(), key.string()},
+            dir);
+        for (int i = 0; i < 500 && !std::filesystem::exists(folder_ / "port"); ++i) {
+            std::this_thread::sleep_for(20ms);
+        }
+        const std::string port = ww::testing::read_file(folder_ / "port");
+        url_ = port.empty() ? "" : "smtp://127.0.0.1:" + port;
+    }
+
+    bool ok() const { return made_cert_ && !url_.empty(); }
+    const std::string& url() const { return url_; }
+    const std::filesystem::path& cert() const { return cert_; }
+    std::vector<std::filesystem::path> messages() const {
+        std::vector<std::filesystem::path> out;
+        for (const auto& e : std::filesystem::directory_iterator(folder_)) {
+            if (e.path().extension() == ".eml") {
+                out.push_back(e.path());
+            }
+        }
+        return out;
+    }
+
+private:
+    std::filesystem::path folder_;
+    std::filesystem::path cert_;
+    std::unique_ptr<ww::testing::Process> process_;
+    std::string url_;
+    bool made_cert_ = false;
+};
+
+TEST_F(EmailChannelTest, StarttlsWithAPrivateCaDelivers) {
+    StarttlsServer tls(dir_.path());
+    ASSERT_TRUE(tls.ok());
+    SmtpSettings s = settings();
+    s.url = tls.url();
+    s.starttls = true;
+    s.ca_file = tls.cert().string();
+    EmailChannel channel("mail", s, context_);
+    const auto result = send(channel, sample());
+    ASSERT_EQ(result.kind, DeliveryResult::Kind::Delivered) << result.reason;
+    // The server refuses MAIL before STARTTLS, so arriving at all means it came over TLS.
+    const auto messages = tls.messages();
+    ASSERT_EQ(messages.size(), 1u);
+    const auto m = ww::testing::SmtpServer::parse(messages[0]);
+    EXPECT_EQ(m["message_id"], "<a-01HF3Z8K2Q@example.org>");
+    EXPECT_EQ(m["envelope"]["to"], nlohmann::json::array({"desk@example.org"}));
+}
+
+TEST_F(EmailChannelTest, StarttlsWithAnUntrustedCertificateIsNotDelivered) {
+    StarttlsServer tls(dir_.path());
+    ASSERT_TRUE(tls.ok());
+    SmtpSettings s = settings();
+    s.url = tls.url();
+    s.starttls = true;  // no ca_file: the system store does not know this self-signed cert
+    EmailChannel channel("mail", s, context_);
+    const auto result = send(channel, sample());
+    EXPECT_NE(result.kind, DeliveryResult::Kind::Delivered);
+    EXPECT_NE(result.reason.find("certificate"), std::string::npos) << result.reason;
+    EXPECT_TRUE(tls.messages().empty());
 }
 
 }  // namespace
