@@ -410,10 +410,14 @@ const xmlNode* marked_container(const xmlNode* root) {
             return true;
         },
         [](const xmlNode*) {});
-    for (const xmlNode* candidate : {article_body, best_article, main}) {
-        if (candidate != nullptr && stats_of(candidate).chars >= 200) {
-            return candidate;
-        }
+    if (article_body != nullptr && stats_of(article_body).chars >= 200) {
+        return article_body;
+    }
+    if (best_article != nullptr && best_article_chars >= 200) {
+        return best_article;  // its text was counted above; a second walk would say the same
+    }
+    if (main != nullptr && stats_of(main).chars >= 200) {
+        return main;
     }
     return nullptr;
 }

@@ -260,6 +260,67 @@ std::optional<sys_seconds> parse_iso(std::string_view s) {
     return assemble(f);
 }
 
+// Two ASCII digits at s[i], or -1.
+int two_digits(std::string_view s, std::size_t i) {
+    if (i + 2 > s.size() || !is_digit(s[i]) || !is_digit(s[i + 1])) {
+        return -1;
+    }
+    return (s[i] - '0') * 10 + (s[i + 1] - '0');
+}
+
+// "Tue, 25 Nov 2026 09:14:03 GMT" or "... +0200": the RFC 822/2822 form nearly every RSS
+// pubDate uses, read in place. Anything else (or anything odd in it) is nullopt and goes to
+// parse_words, which gives the same answer for this form, only slower (it tokenizes into
+// strings).
+std::optional<Fields> rfc822_fields(std::string_view s) {
+    std::size_t i = 0;
+    if (s.size() >= 5 && is_alpha(s[0]) && s[3] == ',' && s[4] == ' ') {
+        const char day_name[] = {lower(s[0]), lower(s[1]), lower(s[2])};
+        if (!is_weekday(std::string_view(day_name, 3))) {
+            return std::nullopt;
+        }
+        i = 5;
+    }
+    Fields f;
+    std::size_t day_digits = i + 1 < s.size() && is_digit(s[i + 1]) ? 2 : 1;
+    if (i + day_digits > s.size() || !is_digit(s[i])) {
+        return std::nullopt;
+    }
+    f.day = day_digits == 2 ? two_digits(s, i) : s[i] - '0';
+    i += day_digits;
+    // " Nov 2026 09:14:03 " is 19 bytes, then the zone.
+    if (i + 19 > s.size() || s[i] != ' ' || s[i + 4] != ' ' || s[i + 9] != ' ' ||
+        s[i + 12] != ':' || s[i + 15] != ':' || s[i + 18] != ' ') {
+        return std::nullopt;
+    }
+    const char month_name[] = {lower(s[i + 1]), lower(s[i + 2]), lower(s[i + 3])};
+    f.month = month_from_name(std::string_view(month_name, 3));
+    const int century = two_digits(s, i + 5);
+    const int year = two_digits(s, i + 7);
+    f.hour = two_digits(s, i + 10);
+    f.minute = two_digits(s, i + 13);
+    f.second = two_digits(s, i + 16);
+    if (f.month < 0 || century < 0 || year < 0 || f.hour < 0 || f.minute < 0 || f.second < 0) {
+        return std::nullopt;
+    }
+    f.year = century * 100 + year;
+    std::string_view zone = s.substr(i + 19);
+    if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
+        const int h = two_digits(zone, 1);
+        const int m = two_digits(zone, 3);
+        if (h < 0 || m < 0 || h > 18 || m > 59) {
+            return std::nullopt;
+        }
+        f.offset_minutes = (zone[0] == '-' ? -1 : 1) * (h * 60 + m);
+    } else if (zone == "GMT" || zone == "UTC" || zone == "UT" || zone == "Z") {
+        f.offset_minutes = 0;
+    } else {
+        return std::nullopt;
+    }
+    f.have_zone = true;
+    return f;
+}
+
 std::optional<sys_seconds> parse_words(std::string_view s) {
     // Tokens split at whitespace and commas; "25-Nov-2026" (RFC 850) splits at '-' as well.
     std::vector<std::string> tokens;
@@ -405,6 +466,9 @@ std::optional<sys_seconds> parse_date(std::string_view text) {
     if (text.size() >= 8 && is_digit(text[0]) && is_digit(text[1]) && is_digit(text[2]) &&
         is_digit(text[3])) {
         return parse_iso(text);
+    }
+    if (auto fields = rfc822_fields(text)) {
+        return assemble(*fields);
     }
     return parse_words(text);
 }

@@ -56,29 +56,31 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
     std::string language;
     std::string enclosure;
     for (const xmlNode* c = xml::first_element(item); c != nullptr; c = xml::next_element(c)) {
+        // Name and namespace once per child, not once per comparison below.
         Ns ns = xml::ns_of(c);
         std::string_view name = xml::local_name(c);
-        if (is_core(c, "title")) {
+        const bool core = ns == Ns::None || ns == Ns::Rss1 || ns == Ns::Rss09;
+        if (core && name == "title") {
             title = xml::raw_text(c);
-        } else if (is_core(c, "link") && link.empty()) {
+        } else if (core && name == "link" && link.empty()) {
             link = xml::raw_text(c);
             link_node = c;
         } else if (is_alternate_atom_link(c) && link.empty()) {
             link = xml::attr(c, "href");
             link_node = c;
-        } else if (is_core(c, "guid")) {
+        } else if (core && name == "guid") {
             guid = xml::raw_text(c);
             std::string permalink = xml::attr(c, "isPermaLink");
             guid_is_permalink = permalink != "false" && permalink != "False";
-        } else if (is_core(c, "description")) {
+        } else if (core && name == "description") {
             description = xml::raw_text(c);
         } else if (ns == Ns::Content && name == "encoded") {
             content = xml::raw_text(c);
-        } else if (is_core(c, "author")) {
+        } else if (core && name == "author") {
             rss_author = xml::raw_text(c);
         } else if (ns == Ns::Dc && name == "creator") {
             creators.push_back(clean_author(xml::raw_text(c)));
-        } else if (is_core(c, "pubDate") || is_core(c, "pubdate")) {
+        } else if (core && (name == "pubDate" || name == "pubdate")) {
             date = xml::raw_text(c);
         } else if (ns == Ns::Dc && name == "date") {
             dc_date = xml::raw_text(c);
@@ -86,7 +88,7 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
             if (atom_date.empty() || name == "published") {
                 atom_date = xml::raw_text(c);
             }
-        } else if (is_core(c, "enclosure") && enclosure.empty()) {
+        } else if (core && name == "enclosure" && enclosure.empty()) {
             enclosure = xml::attr(c, "url");
         } else if (ns == Ns::Dc && name == "language") {
             language = clean_language(xml::raw_text(c));

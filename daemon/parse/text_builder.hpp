@@ -43,7 +43,8 @@ public:
 
     // Paragraphs so far (the open one is closed first).
     const std::vector<Paragraph>& paragraphs();
-    // Paragraphs joined with "\n\n" (or " " in single-line mode), sanitized UTF-8.
+    // Paragraphs joined with "\n\n" (or " " in single-line mode), sanitized UTF-8. The last
+    // call on a builder: it may move the paragraphs' text out.
     std::string finish();
 
 private:
@@ -79,5 +80,10 @@ std::string clean_token(std::string_view text);
 // numeric reference like &#146;) are mapped to the characters they stood for; then
 // ww::text::sanitize_utf8.
 std::string sanitize(std::string_view text);
+
+// True when sanitize() would return `text` unchanged: valid UTF-8 with no NUL, no C0 control
+// other than tab, LF and CR, no DEL and no C1 control. Eight ASCII bytes per step, so callers
+// can skip the copying passes on the common, already clean text.
+bool is_clean_utf8(std::string_view text);
 
 }  // namespace ww::parse::detail

@@ -14,14 +14,6 @@ namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string lowercase(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        c = lower(c);
-    }
-    return out;
-}
-
 std::string_view trim(std::string_view s) {
     auto space = [](char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -35,11 +27,23 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool is_tracking_param(std::string_view raw_name) {
-    std::string name = lowercase(raw_name);
+// Case-insensitive: does `s` start with the lowercase ASCII `prefix`?
+bool starts_with_lower(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (lower(s[i]) != prefix[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_tracking_param(std::string_view name) {
     static constexpr std::string_view kPrefixes[] = {"utm_", "ns_", "at_"};
     for (auto p : kPrefixes) {
-        if (name.rfind(p, 0) == 0) {
+        if (starts_with_lower(name, p)) {
             return true;
         }
     }
@@ -49,7 +53,7 @@ bool is_tracking_param(std::string_view raw_name) {
         "twclid",      "ttclid",     "_ga",     "_gl",      "_hsenc", "_hsmi",  "mkt_tok",
         "oly_anon_id", "oly_enc_id", "vero_id", "wt.mc_id", "xtor"};
     for (auto n : kNames) {
-        if (name == n) {
+        if (name.size() == n.size() && starts_with_lower(name, n)) {
             return true;
         }
     }
@@ -75,8 +79,10 @@ std::size_t scheme_length(std::string_view s) {
     return 0;
 }
 
-std::string filter_query(std::string_view query) {
-    std::string out;
+// Appends the query's parameters minus the tracking ones, '&'-joined, to `out`; returns
+// whether it appended anything.
+bool append_filtered_query(std::string_view query, std::string& out) {
+    bool any = false;
     std::size_t pos = 0;
     while (pos <= query.size()) {
         std::size_t amp = query.find('&', pos);
@@ -84,17 +90,18 @@ std::string filter_query(std::string_view query) {
             query.substr(pos, amp == std::string_view::npos ? query.npos : amp - pos);
         std::string_view name = param.substr(0, param.find('='));
         if (!param.empty() && !is_tracking_param(name)) {
-            if (!out.empty()) {
+            if (any) {
                 out += '&';
             }
             out.append(param);
+            any = true;
         }
         if (amp == std::string_view::npos) {
             break;
         }
         pos = amp + 1;
     }
-    return out;
+    return any;
 }
 
 // Percent-encodes what xmlBuildURI refuses in hand-written links: spaces, non-ASCII bytes and
@@ -116,6 +123,42 @@ std::string escape_loose(std::string_view s) {
     return out;
 }
 
+// An absolute http(s) URL that xmlBuildURI would return unchanged (it returns any reference
+// with a scheme as it is, once the reference parses): a plain host name, then only characters
+// RFC 3986 allows unescaped in a path and query. Lets most feed links skip libxml2's URI
+// parser; anything unusual (ports, userinfo, '%', fragments, IPv6) still goes through it.
+bool is_plain_absolute(std::string_view ref) {
+    std::size_t i = 0;
+    if (ref.rfind("https://", 0) == 0) {
+        i = 8;
+    } else if (ref.rfind("http://", 0) == 0) {
+        i = 7;
+    } else {
+        return false;
+    }
+    const std::size_t host_begin = i;
+    auto host_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.';
+    };
+    while (i < ref.size() && host_char(ref[i])) {
+        ++i;
+    }
+    if (i == host_begin || (i < ref.size() && ref[i] != '/' && ref[i] != '?')) {
+        return false;
+    }
+    static constexpr std::string_view kPathChars = "-._~!$&'()*+,;=:@/?";
+    for (; i < ref.size(); ++i) {
+        const char c = ref[i];
+        const bool alnum =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && kPathChars.find(c) == std::string_view::npos) {
+            return false;
+        }
+    }
+    return true;
+}
+
 std::string build_uri(const std::string& ref, const std::string& base) {
     xml::XmlString built(xmlBuildURI(xml::xs(ref.c_str()), xml::xs(base.c_str())));
     return built ? std::string(xml::cs(built.get())) : std::string();
@@ -132,17 +175,24 @@ std::string canonical_url(std::string_view input) {
     if (slen == 0) {
         return std::string(url);
     }
-    std::string scheme = lowercase(url.substr(0, slen));
+    // Built in place in one string: this runs for every item of every feed.
+    std::string out;
+    out.reserve(url.size() + 1);
+    for (char c : url.substr(0, slen)) {
+        out += lower(c);
+    }
+    const bool http = out == "http";
+    const bool https = out == "https";
+    out += ':';
     std::string_view rest = url.substr(slen + 1);
-    std::string out = scheme + ":";
     if (rest.substr(0, 2) == "//") {
         rest.remove_prefix(2);
         std::size_t auth_end = rest.find_first_of("/?");
         std::string_view authority = rest.substr(0, auth_end);
         rest = auth_end == std::string_view::npos ? std::string_view() : rest.substr(auth_end);
-        std::string userinfo;
+        std::string_view userinfo;
         if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-            userinfo = std::string(authority.substr(0, at + 1));
+            userinfo = authority.substr(0, at + 1);
             authority.remove_prefix(at + 1);
         }
         std::string_view host = authority;
@@ -154,28 +204,29 @@ std::string canonical_url(std::string_view input) {
             host = authority.substr(0, colon);
             port = authority.substr(colon + 1);
         }
-        std::string lhost = lowercase(host);
-        if (!lhost.empty() && lhost.back() == '.') {
-            lhost.pop_back();
+        if (!host.empty() && host.back() == '.') {
+            host.remove_suffix(1);
         }
-        bool default_port = port.empty() || (scheme == "http" && port == "80") ||
-                            (scheme == "https" && port == "443");
-        out += "//" + userinfo + lhost;
+        bool default_port = port.empty() || (http && port == "80") || (https && port == "443");
+        out += "//";
+        out.append(userinfo);
+        for (char c : host) {
+            out += lower(c);
+        }
         if (!default_port) {
             out += ':';
             out.append(port);
         }
-        if ((scheme == "http" || scheme == "https") && (rest.empty() || rest[0] == '?')) {
+        if ((http || https) && (rest.empty() || rest[0] == '?')) {
             out += '/';
         }
     }
     std::size_t q = rest.find('?');
     out.append(rest.substr(0, q));
     if (q != std::string_view::npos) {
-        std::string query = filter_query(rest.substr(q + 1));
-        if (!query.empty()) {
-            out += '?';
-            out += query;
+        out += '?';
+        if (!append_filtered_query(rest.substr(q + 1), out)) {
+            out.pop_back();
         }
     }
     return out;
@@ -189,6 +240,9 @@ std::string resolve_url(std::string_view base, std::string_view ref) {
     }
     if (r.empty()) {
         return b;
+    }
+    if (is_plain_absolute(r)) {
+        return r;
     }
     std::string built = build_uri(r, b);
     if (built.empty()) {

@@ -68,7 +68,16 @@ INSTANTIATE_TEST_SUITE_P(
         DateCase{"", ""}, DateCase{"sometime last week", ""}, DateCase{"2026-02-30", ""},
         DateCase{"2026-13-01T00:00:00Z", ""}, DateCase{"Tue, 25 Nov 2026 25:14:03 GMT", ""},
         DateCase{"2026-11-25T09:14:03 nonsense", ""}, DateCase{"Tue, 32 Nov 2026 09:14 GMT", ""},
-        DateCase{"2025-02-29", ""}));
+        DateCase{"2025-02-29", ""},
+        // the in-place RFC 822 reader agrees with the general one at its edges
+        DateCase{"Tue, 31 Feb 2026 09:14:03 GMT", ""},
+        DateCase{"Xyz, 25 Nov 2026 09:14:03 GMT", ""},
+        DateCase{"Tue, 25 Nov 2026 09:14:03 +1900", ""},
+        DateCase{"Tue, 25 Nov 2026 09:14:03 +1800", "2026-11-24T15:14:03Z"},
+        DateCase{"Tue, 25 Nov 2026 24:00:00 GMT", "2026-11-26T00:00:00Z"},
+        DateCase{"Tue, 25 Nov 0099 09:14:03 GMT", "1999-11-25T09:14:03Z"},
+        DateCase{"Tue, 25 Xyz 2026 09:14:03 GMT", ""},
+        DateCase{"Wed, 25 Nov 2026 09:14:03 UTC", "2026-11-25T09:14:03Z"}));
 
 }  // namespace
 }  // namespace ww::parse

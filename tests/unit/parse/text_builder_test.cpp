@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "parse/repair.hpp"
 
 namespace ww::parse::detail {
@@ -39,6 +41,56 @@ INSTANTIATE_TEST_SUITE_P(
                       HtmlCase{"&#146;quoted&#148;", true, "\u2019quoted\u201d"},
                       HtmlCase{"<ul><li>one</li><li>two</li></ul>", false, "one\n\ntwo"},
                       HtmlCase{"<![CDATA[<kept>]]>", true, "<kept>"}, HtmlCase{"", true, ""}));
+
+TEST(TextBuilder, LinkBytesCountWordsNotTheSpacesBetweenThem) {
+    TextBuilder tb;
+    tb.text("before ");
+    tb.enter_link();
+    tb.text(
+        "two words\xC2\xA0"
+        "and  more");
+    tb.leave_link();
+    const auto& paragraphs = tb.paragraphs();
+    ASSERT_EQ(paragraphs.size(), 1u);
+    EXPECT_EQ(paragraphs[0].text, "before two words and more");
+    EXPECT_EQ(paragraphs[0].link_bytes, std::string("twowordsandmore").size());
+}
+
+TEST(TextBuilder, LatinOneCharactersStayInsideTheirWord) {
+    TextBuilder tb(true);
+    tb.text("caf\xC3\xA9 \xC2\xA9 2026 \xC2\xBDkg\xC2\xA0x");
+    EXPECT_EQ(tb.finish(), "caf\xC3\xA9 \xC2\xA9 2026 \xC2\xBDkg x");
+}
+
+struct CleanCase {
+    std::string text;
+    bool clean;
+};
+
+class IsCleanUtf8 : public ::testing::TestWithParam<CleanCase> {};
+
+// is_clean_utf8 lets callers skip sanitize(), so it must never call dirty what sanitize would
+// change... and never call clean what it would change, at any offset of the 8-byte steps.
+TEST_P(IsCleanUtf8, AgreesWithSanitize) {
+    const std::string& text = GetParam().text;
+    EXPECT_EQ(is_clean_utf8(text), GetParam().clean);
+    for (std::size_t pad = 0; pad < 9; ++pad) {
+        std::string padded = std::string(pad, 'a') + text + std::string(9 - pad, 'b');
+        EXPECT_EQ(is_clean_utf8(padded), sanitize(padded) == padded) << pad;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, IsCleanUtf8,
+    ::testing::Values(CleanCase{"", true}, CleanCase{"plain ASCII text, no surprises", true},
+                      CleanCase{"tab\tline\ncr\r", true},
+                      CleanCase{"caf\xC3\xA9 \xE2\x80\x99", true},
+                      CleanCase{"\xF0\x9F\x93\xB0 news", true},
+                      CleanCase{std::string(1, '\0'), false}, CleanCase{"bell\x07", false},
+                      CleanCase{"del\x7F", false}, CleanCase{"form\ffeed", false},
+                      CleanCase{"c1 \xC2\x92", false}, CleanCase{"latin1 \xE9t\xE9", false},
+                      CleanCase{"cut \xE2\x80", false}, CleanCase{"surrogate \xED\xA0\x80", false},
+                      CleanCase{"overlong \xC0\xAF", false}, CleanCase{"\xFF", false}));
 
 struct RepairCase {
     const char* in;

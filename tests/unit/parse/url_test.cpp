@@ -73,6 +73,12 @@ INSTANTIATE_TEST_SUITE_P(
         ResolveCase{"https://example.com/feed/", "//cdn.example/x", "https://cdn.example/x"},
         ResolveCase{"https://example.com/feed/", "?page=2", "https://example.com/feed/?page=2"},
         ResolveCase{"", "/only/path", "/only/path"},
+        // An absolute reference comes back as written, dot segments and case included, as
+        // xmlBuildURI returns it (the fast path for plain http(s) links must agree).
+        ResolveCase{"https://example.com/feed/", "http://Other.Example/a/../b/./c?x=(1)&y=2",
+                    "http://Other.Example/a/../b/./c?x=(1)&y=2"},
+        ResolveCase{"https://example.com/feed/", "https://other.example:8443/x#frag",
+                    "https://other.example:8443/x#frag"},
         ResolveCase{"https://example.com/", " /with space.html ",
                     "https://example.com/with%20space.html"}));
 
