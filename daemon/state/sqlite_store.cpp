@@ -1,3 +1,4 @@
+#include <bit>
 #include <system_error>
 
 #include "state/sqlite.hpp"
@@ -42,7 +43,40 @@ const std::vector<std::string_view> kMigrations = {
     );
     CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
     )sql",
+    // Alerts held for a digest (their payload stays in `alerts`), and the fingerprints of
+    // stories that alerted. The fingerprint is split in four 16-bit bands: two fingerprints
+    // at most 3 bits apart agree on at least one band, so an indexed lookup finds them all.
+    R"sql(
+    CREATE TABLE held (
+        alert_id TEXT PRIMARY KEY REFERENCES alerts (alert_id),
+        subscriber_id TEXT NOT NULL,
+        hold_until INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX held_due ON held (hold_until);
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        simhash INTEGER NOT NULL,
+        band0 INTEGER NOT NULL,
+        band1 INTEGER NOT NULL,
+        band2 INTEGER NOT NULL,
+        band3 INTEGER NOT NULL,
+        seen_at INTEGER NOT NULL
+    );
+    CREATE INDEX stories_band0 ON stories (band0);
+    CREATE INDEX stories_band1 ON stories (band1);
+    CREATE INDEX stories_band2 ON stories (band2);
+    CREATE INDEX stories_band3 ON stories (band3);
+    CREATE INDEX stories_by_age ON stories (seen_at);
+    )sql",
 };
+
+std::int64_t band(std::uint64_t simhash, int i) {
+    return static_cast<std::int64_t>((simhash >> (16 * i)) & 0xFFFF);
+}
 
 std::int64_t to_ms(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -93,7 +127,8 @@ public:
     }
 
     int record(const std::string& source_id, const std::vector<std::string>& item_ids,
-               const std::vector<NewAlert>& alerts, TimePoint now) override {
+               const std::vector<NewAlert>& alerts, const std::vector<StoryPrint>& prints,
+               TimePoint now) override {
         const std::int64_t now_ms = to_ms(now);
         Transaction tx(db_);
         Statement source(db_.handle(),
@@ -108,26 +143,105 @@ public:
             seen.bind(1, source_id).bind(2, item_id).bind(3, now_ms).run();
         }
 
-        Statement alert(db_.handle(),
-                        "INSERT OR IGNORE INTO alerts (alert_id, subscriber_id, created_at, "
-                        "payload) VALUES (?, ?, ?, ?)");
-        Statement outbox(db_.handle(),
-                         "INSERT OR IGNORE INTO outbox (alert_id, channel_id, created_at, "
-                         "next_attempt_at) VALUES (?1, ?2, ?3, ?3)");
         int added = 0;
         for (const auto& a : alerts) {
-            alert.bind(1, a.alert_id).bind(2, a.subscriber_id).bind(3, now_ms).bind(4, a.payload);
-            alert.run();
-            if (db_.changes() == 0) {
-                continue;  // this story already alerted this subscriber
+            if (a.fold) {
+                fold(a);
+            } else if (queue(a, now_ms)) {
+                ++added;
             }
-            ++added;
-            for (const auto& channel : a.channels) {
-                outbox.bind(1, a.alert_id).bind(2, channel).bind(3, now_ms).run();
+        }
+        Statement story(db_.handle(),
+                        "INSERT INTO stories (source_id, item_id, url, simhash, band0, band1, "
+                        "band2, band3, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const auto& p : prints) {
+            story.bind(1, p.source_id).bind(2, p.item_id).bind(3, p.url);
+            story.bind(4, static_cast<std::int64_t>(p.simhash));
+            for (int i = 0; i < 4; ++i) {
+                story.bind(5 + i, band(p.simhash, i));
             }
+            story.bind(9, to_ms(p.seen_at)).run();
         }
         tx.commit();
         return added;
+    }
+
+    bool has_alert(const std::string& alert_id) override {
+        Statement s(db_.handle(), "SELECT 1 FROM alerts WHERE alert_id = ?");
+        s.bind(1, alert_id);
+        return s.step();
+    }
+
+    std::optional<std::string> held_payload(const std::string& alert_id) override {
+        Statement s(db_.handle(),
+                    "SELECT payload FROM held JOIN alerts USING (alert_id) WHERE alert_id = ?");
+        s.bind(1, alert_id);
+        if (!s.step()) {
+            return std::nullopt;
+        }
+        return s.column_text(0);
+    }
+
+    std::vector<HeldAlert> held_due(TimePoint now) override {
+        Statement s(db_.handle(),
+                    "SELECT alert_id, held.subscriber_id, payload, hold_until FROM held JOIN "
+                    "alerts USING (alert_id) WHERE hold_until <= ? ORDER BY "
+                    "held.subscriber_id, held.created_at, held.rowid");
+        s.bind(1, to_ms(now));
+        std::vector<HeldAlert> held;
+        while (s.step()) {
+            held.push_back(
+                {s.column_text(0), s.column_text(1), s.column_text(2), from_ms(s.column_int(3))});
+        }
+        return held;
+    }
+
+    std::optional<TimePoint> next_held() override {
+        Statement s(db_.handle(), "SELECT min(hold_until) FROM held");
+        if (!s.step() || s.column_is_null(0)) {
+            return std::nullopt;
+        }
+        return from_ms(s.column_int(0));
+    }
+
+    void release(const NewAlert& digest, const std::vector<std::string>& held_ids,
+                 TimePoint now) override {
+        Transaction tx(db_);
+        NewAlert queued = digest;
+        queued.hold_until.reset();
+        queue(queued, to_ms(now));
+        Statement forget(db_.handle(), "DELETE FROM held WHERE alert_id = ?");
+        for (const auto& id : held_ids) {
+            forget.bind(1, id).run();
+        }
+        tx.commit();
+    }
+
+    std::vector<StoryPrint> similar_stories(std::uint64_t simhash, int max_distance,
+                                            TimePoint since) override {
+        Statement s(db_.handle(),
+                    "SELECT source_id, item_id, url, simhash, seen_at FROM stories WHERE "
+                    "(band0 = ?1 OR band1 = ?2 OR band2 = ?3 OR band3 = ?4) AND seen_at >= ?5 "
+                    "ORDER BY seen_at, id");
+        for (int i = 0; i < 4; ++i) {
+            s.bind(1 + i, band(simhash, i));
+        }
+        s.bind(5, to_ms(since));
+        std::vector<StoryPrint> similar;
+        while (s.step()) {
+            const auto other = static_cast<std::uint64_t>(s.column_int(3));
+            if (std::popcount(other ^ simhash) <= max_distance) {
+                similar.push_back({s.column_text(0), s.column_text(1), s.column_text(2), other,
+                                   from_ms(s.column_int(4))});
+            }
+        }
+        return similar;
+    }
+
+    int prune_stories(TimePoint cutoff) override {
+        Statement s(db_.handle(), "DELETE FROM stories WHERE seen_at < ?");
+        s.bind(1, to_ms(cutoff)).run();
+        return static_cast<int>(db_.changes());
     }
 
     std::vector<OutboxItem> due(TimePoint now, int limit) override {
@@ -204,6 +318,41 @@ public:
     }
 
 private:
+    // Inserts the alert and its outbox rows (or its held row). False when the id was known:
+    // this story already alerted this subscriber.
+    bool queue(const NewAlert& a, std::int64_t now_ms) {
+        Statement alert(db_.handle(),
+                        "INSERT OR IGNORE INTO alerts (alert_id, subscriber_id, created_at, "
+                        "payload) VALUES (?, ?, ?, ?)");
+        alert.bind(1, a.alert_id).bind(2, a.subscriber_id).bind(3, now_ms).bind(4, a.payload);
+        alert.run();
+        if (db_.changes() == 0) {
+            return false;
+        }
+        if (a.hold_until) {
+            Statement held(db_.handle(),
+                           "INSERT INTO held (alert_id, subscriber_id, hold_until, created_at) "
+                           "VALUES (?, ?, ?, ?)");
+            held.bind(1, a.alert_id).bind(2, a.subscriber_id).bind(3, to_ms(*a.hold_until));
+            held.bind(4, now_ms).run();
+            return true;
+        }
+        Statement outbox(db_.handle(),
+                         "INSERT OR IGNORE INTO outbox (alert_id, channel_id, created_at, "
+                         "next_attempt_at) VALUES (?1, ?2, ?3, ?3)");
+        for (const auto& channel : a.channels) {
+            outbox.bind(1, a.alert_id).bind(2, channel).bind(3, now_ms).run();
+        }
+        return true;
+    }
+
+    void fold(const NewAlert& a) {
+        Statement s(db_.handle(),
+                    "UPDATE alerts SET payload = ?1 WHERE alert_id = ?2 AND EXISTS "
+                    "(SELECT 1 FROM held WHERE held.alert_id = ?2)");
+        s.bind(1, a.payload).bind(2, a.alert_id).run();
+    }
+
     Database db_;
 };
 

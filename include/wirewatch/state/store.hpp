@@ -32,6 +32,29 @@ struct NewAlert {
     std::string subscriber_id;
     std::string payload;  // JSON, the alert as every channel renders it
     std::vector<std::string> channels;
+    // Set: the alert is held for a digest (quiet hours or digest mode) until then, with no
+    // outbox rows; release() turns held alerts into one digest.
+    std::optional<TimePoint> hold_until;
+    // True: `payload` replaces that of the alert `alert_id`, if it is still held (a
+    // near-duplicate folded into it); nothing else is written for it.
+    bool fold = false;
+};
+
+// A held alert (see NewAlert::hold_until).
+struct HeldAlert {
+    std::string alert_id;
+    std::string subscriber_id;
+    std::string payload;
+    TimePoint hold_until;
+};
+
+// A story that alerted, remembered to find near-duplicates of it (daemon/alerts/near_dup.cpp).
+struct StoryPrint {
+    std::string source_id;
+    std::string item_id;
+    std::string url;
+    std::uint64_t simhash = 0;
+    TimePoint seen_at;
 };
 
 enum class DeliveryState { Pending, Delivered, Dead };
@@ -61,8 +84,35 @@ public:
     // One transaction: marks `item_ids` seen for the source, the source as polled, and queues
     // `alerts` (an alert id already queued before is skipped, so a story alerts once per
     // subscriber). Returns how many alerts were new.
+    int record(const std::string& source_id, const std::vector<std::string>& item_ids,
+               const std::vector<NewAlert>& alerts, TimePoint now) {
+        return record(source_id, item_ids, alerts, {}, now);
+    }
+    // The same, also remembering the fingerprints of the stories that alerted. Held alerts
+    // count as new; folds don't.
     virtual int record(const std::string& source_id, const std::vector<std::string>& item_ids,
-                       const std::vector<NewAlert>& alerts, TimePoint now) = 0;
+                       const std::vector<NewAlert>& alerts, const std::vector<StoryPrint>& prints,
+                       TimePoint now) = 0;
+
+    // An alert with this id was queued or held before.
+    virtual bool has_alert(const std::string& alert_id) = 0;
+    // The payload of a held alert; nullopt when it is not (or no longer) held.
+    virtual std::optional<std::string> held_payload(const std::string& alert_id) = 0;
+    // Held alerts due at `now`, by subscriber, oldest first.
+    virtual std::vector<HeldAlert> held_due(TimePoint now) = 0;
+    // When the earliest held alert is due, if any.
+    virtual std::optional<TimePoint> next_held() = 0;
+    // One transaction: queues `digest` (as record() queues an alert) and forgets the held
+    // alerts `held_ids` (their ids stay known, so the same story does not alert again).
+    virtual void release(const NewAlert& digest, const std::vector<std::string>& held_ids,
+                         TimePoint now) = 0;
+
+    // Stories seen at or after `since` whose fingerprint is within `max_distance` bits of
+    // `simhash`, oldest first. Exact for max_distance <= 3.
+    virtual std::vector<StoryPrint> similar_stories(std::uint64_t simhash, int max_distance,
+                                                    TimePoint since) = 0;
+    // Forgets fingerprints older than `cutoff`.
+    virtual int prune_stories(TimePoint cutoff) = 0;
 
     // Pending outbox rows whose next attempt is due, oldest first.
     virtual std::vector<OutboxItem> due(TimePoint now, int limit) = 0;

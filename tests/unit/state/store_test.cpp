@@ -83,6 +83,88 @@ TEST(Store, PruneForgetsOnlyOldItems) {
     EXPECT_TRUE(store->has_seen("s", "new"));
 }
 
+NewAlert held(const std::string& id, TimePoint until, std::string subscriber = "desk") {
+    NewAlert a{id, std::move(subscriber), "{\"id\":\"" + id + "\"}", {"out"}};
+    a.hold_until = until;
+    return a;
+}
+
+TEST(Store, HeldAlertsWaitOnDiskWithoutOutboxRowsUntilReleased) {
+    TempDir dir;
+    {
+        auto store = Store::open(dir.path());
+        EXPECT_EQ(
+            store->record(
+                "feed", {"1", "2", "3"},
+                {held("a-1", kT0 + 1h), held("a-2", kT0 + 1h), held("a-3", kT0 + 2h, "team")}, kT0),
+            3);
+        EXPECT_EQ(store->pending_count(), 0);
+        EXPECT_TRUE(store->has_alert("a-1"));
+        EXPECT_EQ(store->held_payload("a-1"), "{\"id\":\"a-1\"}");
+        // The same story again is known, held or not.
+        EXPECT_EQ(store->record("other", {"9"}, {held("a-1", kT0 + 1h)}, kT0 + 1s), 0);
+    }
+    auto store = Store::open(dir.path());  // a restart (or kill -9) keeps them
+    EXPECT_EQ(store->next_held(), kT0 + 1h);
+    EXPECT_TRUE(store->held_due(kT0 + 59min).empty());
+    auto due = store->held_due(kT0 + 1h);
+    ASSERT_EQ(due.size(), 2u);
+    EXPECT_EQ(due[0].alert_id, "a-1");
+    EXPECT_EQ(due[1].alert_id, "a-2");
+    EXPECT_EQ(due[0].subscriber_id, "desk");
+    EXPECT_EQ(due[0].hold_until, kT0 + 1h);
+
+    store->release({"d-1", "desk", "{\"id\":\"d-1\"}", {"mail", "slack"}}, {"a-1", "a-2"},
+                   kT0 + 1h);
+    EXPECT_TRUE(store->held_due(kT0 + 1h).empty());
+    EXPECT_FALSE(store->held_payload("a-1"));
+    EXPECT_TRUE(store->has_alert("a-1"));  // released, still known: no second alert for it
+    auto outbox = store->due(kT0 + 1h, 10);
+    ASSERT_EQ(outbox.size(), 2u);
+    EXPECT_EQ(outbox[0].alert_id, "d-1");
+    EXPECT_EQ(outbox[0].payload, "{\"id\":\"d-1\"}");
+    EXPECT_EQ(store->next_held(), kT0 + 2h);
+}
+
+TEST(Store, AFoldReplacesThePayloadOnlyWhileTheAlertIsHeld) {
+    TempDir dir;
+    auto store = Store::open(dir.path());
+    store->record("feed", {"1"}, {held("a-1", kT0 + 1h), alert("a-2")}, kT0);
+    NewAlert fold{"a-1", "desk", "{\"folded\":1}", {}};
+    fold.fold = true;
+    NewAlert late{"a-2", "desk", "{\"folded\":2}", {}};
+    late.fold = true;
+    EXPECT_EQ(store->record("other", {"2"}, {fold, late}, kT0 + 1s), 0);
+    EXPECT_EQ(store->held_payload("a-1"), "{\"folded\":1}");
+    auto sent = store->due(kT0 + 1s, 10);
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].payload, "{\"id\":\"a-2\"}");  // not held: already on its way
+}
+
+TEST(Store, SimilarStoriesWithinDistanceAndWindowOldestFirst) {
+    TempDir dir;
+    auto store = Store::open(dir.path());
+    const std::uint64_t base = 0x0123456789abcdefull;
+    // Three bits apart, each in a different 16-bit band, and one 4 bits apart.
+    const std::uint64_t three = base ^ (1ull << 3) ^ (1ull << 20) ^ (1ull << 40);
+    const std::uint64_t four = base ^ 0x0001000100010001ull;
+    store->record("a", {"1"}, {},
+                  {{"a", "1", "https://a/1", three, kT0},
+                   {"b", "2", "https://b/2", four, kT0},
+                   {"c", "3", "", ~base, kT0}},
+                  kT0);
+    store->record("d", {"4"}, {}, {{"d", "4", "https://d/4", base, kT0 + 2h}}, kT0 + 2h);
+    auto similar = store->similar_stories(base, 3, kT0);
+    ASSERT_EQ(similar.size(), 2u);
+    EXPECT_EQ(similar[0].source_id, "a");
+    EXPECT_EQ(similar[0].url, "https://a/1");
+    EXPECT_EQ(similar[0].simhash, three);
+    EXPECT_EQ(similar[1].source_id, "d");
+    ASSERT_EQ(store->similar_stories(base, 3, kT0 + 1h).size(), 1u);  // outside the window
+    EXPECT_EQ(store->prune_stories(kT0 + 1h), 3);
+    EXPECT_EQ(store->similar_stories(base, 3, kT0).size(), 1u);
+}
+
 TEST(Store, RefusesASchemaNewerThanItKnows) {
     TempDir dir;
     Store::open(dir.path());
