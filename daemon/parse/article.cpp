@@ -549,7 +549,9 @@ Page extract_page(std::string_view utf8, std::string_view base_url) {
 
 Article extract_article(std::string_view html, std::string_view base_url,
                         std::string_view charset) {
-    std::string utf8 = detail::decode_to_utf8(html, charset, detail::html_meta_charset(html));
+    std::string converted;
+    std::string_view utf8 =
+        detail::utf8_view(html, charset, detail::html_meta_charset(html), converted);
     return extract_page(utf8, base_url).article;
 }
 

@@ -189,37 +189,53 @@ std::string html_meta_charset(std::string_view bytes) {
     return {};
 }
 
+namespace {
+
+// A byte order mark, or UTF-16 without one ("<\0" / "\0<"): rules 1 and 2.
+bool is_marked_unicode(std::string_view bytes) {
+    if (bytes.size() < 2) {
+        return false;
+    }
+    auto b0 = static_cast<unsigned char>(bytes[0]);
+    auto b1 = static_cast<unsigned char>(bytes[1]);
+    return (b0 == 0xEF && b1 == 0xBB && bytes.size() >= 3 &&
+            static_cast<unsigned char>(bytes[2]) == 0xBF) ||
+           (b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF) || (b0 == '<' && b1 == 0) ||
+           (b0 == 0 && b1 == '<');
+}
+
+// The first label that is not UTF-8, HTTP's before the declared one; "" if none.
+std::string non_utf8_label(std::string_view http_charset, std::string_view declared_charset) {
+    for (std::string_view candidate : {http_charset, declared_charset}) {
+        std::string l = trim_label(candidate);
+        if (!l.empty() && !is_utf8_label(l)) {
+            return l;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
 std::string decode_to_utf8(std::string_view bytes, std::string_view http_charset,
                            std::string_view declared_charset) {
-    if (bytes.size() >= 2) {
+    if (is_marked_unicode(bytes)) {
         auto b0 = static_cast<unsigned char>(bytes[0]);
         auto b1 = static_cast<unsigned char>(bytes[1]);
-        bool bom = (b0 == 0xEF && b1 == 0xBB && bytes.size() >= 3 &&
-                    static_cast<unsigned char>(bytes[2]) == 0xBF) ||
-                   (b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF);
-        if (bom) {
-            // to_utf8 lets a BOM override any label; drop the UTF-8 BOM it may leave behind.
-            std::string out = ww::text::to_utf8(bytes, "");
-            if (out.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-                out.erase(0, 3);
-            }
-            return out;
-        }
         if (b0 == '<' && b1 == 0) {
             return ww::text::to_utf8(bytes, "UTF-16LE");
         }
         if (b0 == 0 && b1 == '<') {
             return ww::text::to_utf8(bytes, "UTF-16BE");
         }
-    }
-    std::string label;
-    for (std::string_view candidate : {http_charset, declared_charset}) {
-        std::string l = trim_label(candidate);
-        if (!l.empty() && !is_utf8_label(l)) {
-            label = l;
-            break;
+        // to_utf8 lets a BOM override any label; drop the UTF-8 BOM it may leave behind.
+        std::string out = ww::text::to_utf8(bytes, "");
+        if (out.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+            out.erase(0, 3);
         }
+        return out;
     }
+    std::string label = non_utf8_label(http_charset, declared_charset);
     if (!label.empty() && is_seven_bit_stateful(label)) {
         return ww::text::to_utf8(bytes, label);
     }
@@ -239,6 +255,28 @@ std::string decode_to_utf8(std::string_view bytes, std::string_view http_charset
         return ww::text::sanitize_utf8(bytes);  // broken bytes become U+FFFD
     }
     return ww::text::to_utf8(bytes, "windows-1252");
+}
+
+std::string_view utf8_view(std::string_view bytes, std::string_view http_charset,
+                           std::string_view declared_charset, std::string& storage) {
+    if (!is_marked_unicode(bytes) &&
+        !is_seven_bit_stateful(non_utf8_label(http_charset, declared_charset)) &&
+        is_clean_utf8(bytes)) {
+        return bytes;  // exactly what decode_to_utf8 would copy
+    }
+    storage = decode_to_utf8(bytes, http_charset, declared_charset);
+    return storage;
+}
+
+std::string_view ascii_head(std::string_view bytes, std::size_t max_bytes, std::string& storage) {
+    std::string_view s = bytes.substr(0, max_bytes);
+    const bool marked =
+        s.size() >= 2 && (s[0] == '\0' || s[1] == '\0' || static_cast<unsigned char>(s[0]) >= 0xEF);
+    if (!marked) {
+        return s;  // sniff_prefix would return these bytes unchanged
+    }
+    storage = sniff_prefix(bytes, max_bytes);
+    return storage;
 }
 
 }  // namespace ww::parse::detail

@@ -27,7 +27,14 @@ std::string html_meta_charset(std::string_view bytes);
 std::string decode_to_utf8(std::string_view bytes, std::string_view http_charset,
                            std::string_view declared_charset);
 
+// decode_to_utf8 without the copy in the common case: a view of `bytes` themselves when they
+// are clean UTF-8 already, else of `storage`, which then holds the converted text.
+std::string_view utf8_view(std::string_view bytes, std::string_view http_charset,
+                           std::string_view declared_charset, std::string& storage);
+
 // ASCII view of the start of `bytes` for sniffing: BOM skipped, UTF-16/32 zero bytes dropped.
 std::string sniff_prefix(std::string_view bytes, std::size_t max_bytes);
+// The same, as a view of `bytes` when nothing needs dropping, else of `storage`.
+std::string_view ascii_head(std::string_view bytes, std::size_t max_bytes, std::string& storage);
 
 }  // namespace ww::parse::detail

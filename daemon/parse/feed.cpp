@@ -243,7 +243,8 @@ const char* content_kind_name(ContentKind kind) {
 }
 
 ContentKind detect(std::string_view bytes) {
-    std::string head = detail::sniff_prefix(bytes, kSniffBytes);
+    std::string storage;
+    std::string_view head = detail::ascii_head(bytes, kSniffBytes, storage);
     std::size_t p = 0;
     while (p < head.size() && is_space(head[p])) {
         ++p;
@@ -260,12 +261,12 @@ ContentKind detect(std::string_view bytes) {
             return kind;
         }
     }
-    std::string start = lowercase(std::string_view(head).substr(0, 2048));
+    std::string start = lowercase(head.substr(0, 2048));
     if (start.find("<html") != std::string::npos ||
         start.find("<!doctype html") != std::string::npos) {
         return ContentKind::Html;  // junk (a stray BOM, whitespace, a PHP notice) before <html>
     }
-    if (head[p] == '<' || !looks_like_text(std::string_view(head).substr(0, 4096))) {
+    if (head[p] == '<' || !looks_like_text(head.substr(0, 4096))) {
         return ContentKind::Unknown;
     }
     return ContentKind::Text;
@@ -287,7 +288,8 @@ ParseResult parse(std::string_view bytes, std::string_view base_url, std::string
     } else if (kind != ContentKind::JsonFeed && kind != ContentKind::Text) {
         declared = detail::xml_declared_encoding(bytes);
     }
-    std::string utf8 = detail::decode_to_utf8(bytes, charset, declared);
+    std::string converted;
+    std::string_view utf8 = detail::utf8_view(bytes, charset, declared, converted);
     detail::ReadContext ctx;
     ctx.base_url = base_url;
 
@@ -343,7 +345,10 @@ namespace detail {
 
 void finish_document(Document& doc, std::string_view id, std::string_view link,
                      std::string_view date_text, const ReadContext& ctx) {
-    doc.url = sanitize(canonical_url(link));
+    doc.url = canonical_url(link);
+    if (!is_clean_utf8(doc.url)) {
+        doc.url = sanitize(doc.url);
+    }
     doc.item_id = clean_token(id);
     if (doc.item_id.empty()) {
         doc.item_id = doc.url;

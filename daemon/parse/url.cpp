@@ -233,6 +233,9 @@ std::string canonical_url(std::string_view input) {
 }
 
 std::string resolve_url(std::string_view base, std::string_view ref) {
+    if (std::string_view plain = trim(ref); is_plain_absolute(plain)) {
+        return std::string(plain);  // what xmlBuildURI would return, whatever the base
+    }
     std::string r(trim(ref));
     std::string b(trim(base));
     if (b.empty()) {
@@ -240,9 +243,6 @@ std::string resolve_url(std::string_view base, std::string_view ref) {
     }
     if (r.empty()) {
         return b;
-    }
-    if (is_plain_absolute(r)) {
-        return r;
     }
     std::string built = build_uri(r, b);
     if (built.empty()) {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "parse/encoding.hpp"
 #include "wirewatch/parse/feed.hpp"
 
 namespace ww::parse {
@@ -70,6 +71,42 @@ INSTANTIATE_TEST_SUITE_P(
         DetectCase{" \n ", ContentKind::Unknown},
         DetectCase{std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), ContentKind::Unknown},
         DetectCase{std::string("\x1f\x8b\x08\0\0\0\0\0", 8), ContentKind::Unknown}));
+
+struct EncodingCase {
+    std::string bytes;
+    std::string http_charset;
+    std::string declared;
+};
+
+class NoCopyViews : public ::testing::TestWithParam<EncodingCase> {};
+
+// parse() takes views of the input where it can instead of copies; they must say exactly what
+// the copying functions say, on every path (BOMs, UTF-16 without BOM, 7-bit labels, Latin-1).
+TEST_P(NoCopyViews, AgreeWithTheCopyingFunctions) {
+    const auto& c = GetParam();
+    std::string storage;
+    EXPECT_EQ(detail::utf8_view(c.bytes, c.http_charset, c.declared, storage),
+              detail::decode_to_utf8(c.bytes, c.http_charset, c.declared));
+    std::string head_storage;
+    for (std::size_t max : {1u, 2u, 3u, 64u}) {
+        EXPECT_EQ(detail::ascii_head(c.bytes, max, head_storage),
+                  detail::sniff_prefix(c.bytes, max))
+            << max;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, NoCopyViews,
+                         ::testing::Values(EncodingCase{"<rss>plain</rss>", "", ""},
+                                           EncodingCase{"<rss>caf\xC3\xA9</rss>", "iso-8859-1", ""},
+                                           EncodingCase{"<rss>caf\xE9</rss>", "", "iso-8859-1"},
+                                           EncodingCase{"<rss>caf\xE9</rss>", "", ""},
+                                           EncodingCase{"\xEF\xBB\xBF<rss>bom</rss>", "", ""},
+                                           EncodingCase{std::string("<\0r\0s\0s\0>\0", 10), "", ""},
+                                           EncodingCase{std::string("\0<\0r\0s\0s\0>", 10), "", ""},
+                                           EncodingCase{"\xFF\xFE<\0", "", ""},
+                                           EncodingCase{"<rss>+ZeI-</rss>", "", "utf-7"},
+                                           EncodingCase{"<rss>nul\x01</rss>", "", ""},
+                                           EncodingCase{"", "", ""}, EncodingCase{"x", "", ""}));
 
 TEST(ContentKindName, AllKinds) {
     EXPECT_STREQ(content_kind_name(ContentKind::Rss), "rss");
