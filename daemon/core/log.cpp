@@ -3,15 +3,21 @@
 #include <spdlog/details/log_msg.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/ansicolor_sink.h>
+#include <spdlog/sinks/sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <regex>
+#include <shared_mutex>
 #include <string>
+#include <vector>
 
 namespace ww {
 
@@ -20,6 +26,51 @@ namespace {
 std::mutex g_mutex;
 spdlog::sink_ptr g_sink;
 spdlog::level::level_enum g_level = spdlog::level::info;
+
+std::shared_mutex g_secrets_mutex;
+std::vector<std::string> g_secrets;  // longest first, so a secret inside another goes too
+
+constexpr std::size_t kMinSecret = 4;
+
+bool contains_nocase(std::string_view text, std::string_view lower_word) {
+    auto it = std::search(
+        text.begin(), text.end(), lower_word.begin(), lower_word.end(),
+        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    return it != text.end();
+}
+
+void replace_all(std::string& text, const std::string& secret) {
+    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+        text.replace(pos, secret.size(), "***");
+    }
+}
+
+// Wraps the real sink and hands it each line with its secrets replaced. Formatting and
+// locking stay the wrapped sink's.
+class RedactingSink final : public spdlog::sinks::sink {
+public:
+    explicit RedactingSink(spdlog::sink_ptr inner) : inner_(std::move(inner)) {}
+
+    void log(const spdlog::details::log_msg& msg) override {
+        std::string text(msg.payload.data(), msg.payload.size());
+        std::string clean = redact_secrets(text);
+        if (clean == text) {
+            inner_->log(msg);
+            return;
+        }
+        spdlog::details::log_msg copy = msg;
+        copy.payload = spdlog::string_view_t(clean.data(), clean.size());
+        inner_->log(copy);
+    }
+    void flush() override { inner_->flush(); }
+    void set_pattern(const std::string& pattern) override { inner_->set_pattern(pattern); }
+    void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+        inner_->set_formatter(std::move(formatter));
+    }
+
+private:
+    spdlog::sink_ptr inner_;
+};
 
 // journald reads "<N>" at the start of each stderr line as the syslog priority.
 class JournaldPriority final : public spdlog::custom_flag_formatter {
@@ -76,26 +127,69 @@ spdlog::sink_ptr make_sink(LogStyle style) {
 
 spdlog::sink_ptr shared_sink() {
     if (!g_sink) {
-        g_sink = make_sink(LogStyle::Auto);
+        g_sink = std::make_shared<RedactingSink>(make_sink(LogStyle::Auto));
     }
     return g_sink;
 }
 
-}  // namespace
-
-bool configure_logging(const std::string& level, LogStyle style) {
+bool use_sink(const std::string& level, spdlog::sink_ptr sink) {
     auto parsed = spdlog::level::from_str(level);
     if (parsed == spdlog::level::off && level != "off") {
         return false;
     }
     std::lock_guard lock(g_mutex);
     g_level = parsed;
-    g_sink = make_sink(style);
+    g_sink = std::make_shared<RedactingSink>(std::move(sink));
     spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) {
         l->sinks().assign({g_sink});
         l->set_level(g_level);
     });
     return true;
+}
+
+}  // namespace
+
+bool configure_logging(const std::string& level, LogStyle style) {
+    return use_sink(level, make_sink(style));
+}
+
+void configure_logging(const std::string& level, spdlog::sink_ptr sink) {
+    use_sink(level, std::move(sink));
+}
+
+void register_secret(std::string_view value) {
+    if (value.size() < kMinSecret) {
+        return;
+    }
+    std::unique_lock lock(g_secrets_mutex);
+    if (std::find(g_secrets.begin(), g_secrets.end(), value) != g_secrets.end()) {
+        return;
+    }
+    g_secrets.emplace_back(value);
+    std::stable_sort(
+        g_secrets.begin(), g_secrets.end(),
+        [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string redact_secrets(std::string text) {
+    {
+        std::shared_lock lock(g_secrets_mutex);
+        for (const auto& secret : g_secrets) {
+            replace_all(text, secret);
+        }
+    }
+    // Cheap tests first: most lines have no URL with '@' and no header name in them.
+    if (text.find("://") != std::string::npos && text.find('@') != std::string::npos) {
+        static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s"'<>]*@)");
+        text = std::regex_replace(text, userinfo, "$1***@");
+    }
+    if (contains_nocase(text, "authorization") || contains_nocase(text, "cookie")) {
+        static const std::regex header(
+            R"(((?:proxy-)?authorization|set-cookie|cookie)(\s*[:=]\s*)[^\r\n]*)",
+            std::regex::icase);
+        text = std::regex_replace(text, header, "$1$2***");
+    }
+    return text;
 }
 
 std::shared_ptr<spdlog::logger> logger(const std::string& name) {

@@ -1,11 +1,13 @@
 #pragma once
 // Named spdlog loggers per part ("sources", "notify.slack"), all writing to one stderr sink.
-// Thread-safe.
+// Every line passes through redact_secrets() on its way to the sink, so a secret quoted in an
+// error message (libcurl's, a server's, ours) never reaches the journal. Thread-safe.
 
 #include <spdlog/logger.h>
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace ww {
 
@@ -19,7 +21,21 @@ enum class LogStyle {
 // `level` is trace|debug|info|warn|error; false if the name is unknown.
 bool configure_logging(const std::string& level, LogStyle style = LogStyle::Auto);
 
+// Like configure_logging, but every logger writes to `sink` (still through the redaction):
+// for tests, which read what would have reached stderr.
+void configure_logging(const std::string& level, spdlog::sink_ptr sink);
+
 // The logger for a part, created on first use.
 std::shared_ptr<spdlog::logger> logger(const std::string& name);
+
+// A resolved secret (password, webhook URL, HMAC key, header token): from now on every log
+// line shows "***" in its place. Values shorter than 4 bytes are not registered: they are no
+// secret and would mangle ordinary words.
+void register_secret(std::string_view value);
+
+// What the sink applies to each line: registered secrets, URL userinfo
+// (scheme://user:pass@ -> scheme://***@) and the values of Authorization, Proxy-Authorization,
+// Cookie and Set-Cookie headers become "***".
+std::string redact_secrets(std::string text);
 
 }  // namespace ww
