@@ -695,6 +695,9 @@ const std::vector<Key<DaemonConfig>> kDaemonKeys = {
     {.name = "near_duplicate_window",
      .kind = Kind::Duration,
      .set = [](const Value& v, DaemonConfig& d) { d.near_duplicate_window = v.duration; }},
+    {.name = "seen_retention",
+     .kind = Kind::Duration,
+     .set = [](const Value& v, DaemonConfig& d) { d.seen_retention = v.duration; }},
 };
 
 const std::vector<Key<HttpConfig>> kHttpKeys = {
@@ -735,6 +738,14 @@ void Loader::load_daemon(const toml::node& node, DaemonConfig& daemon) {
                   http_scope.key("listen") + ": expected 'host:port', got '" + http.listen + "'");
         }
         daemon.http = http;
+    }
+    // Shorter than a source's polling interval would forget items still in its feed, and
+    // re-alert on them.
+    if (auto it = seen.find("seen_retention"); it != seen.end() && it->second.node->is_string() &&
+                                               daemon.seen_retention < std::chrono::hours(1)) {
+        error(it->second.value, scope.key("seen_retention") + ": " +
+                                    format_duration(daemon.seen_retention) +
+                                    " is below the minimum of 1h");
     }
 }
 

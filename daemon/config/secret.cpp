@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "wirewatch/config/config.hpp"
+#include "wirewatch/log.hpp"
 
 namespace ww::config {
 
@@ -43,9 +44,7 @@ std::optional<std::string> read_secret_file(const std::filesystem::path& path, s
     return text;
 }
 
-}  // namespace
-
-std::optional<std::string> resolve(const SecretRef& ref, std::string& error) {
+std::optional<std::string> read_secret(const SecretRef& ref, std::string& error) {
     if (!ref.value.empty()) {
         return ref.value;
     }
@@ -80,6 +79,39 @@ std::optional<std::string> resolve(const SecretRef& ref, std::string& error) {
     }
     error = "no secret configured";
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> resolve(const SecretRef& ref, std::string& error) {
+    auto value = read_secret(ref, error);
+    if (value) {
+        // Every secret the daemon has seen is redacted from its log from now on.
+        register_secret(*value);
+    }
+    return value;
+}
+
+void register_secrets(const Config& config) {
+    std::string ignored;
+    auto try_resolve = [&](const SecretRef& ref) {
+        if (!ref.empty()) {
+            resolve(ref, ignored);
+        }
+    };
+    for (const auto& channel : config.channels) {
+        // A Slack or webhook URL is the credential itself; an SMTP server's address is not.
+        if (channel.type == "slack" || channel.type == "webhook") {
+            try_resolve(channel.url);
+        }
+        try_resolve(channel.password);
+        try_resolve(channel.secret);
+    }
+    for (const auto& source : config.sources) {
+        for (const auto& [name, ref] : source.headers) {
+            try_resolve(ref);
+        }
+    }
 }
 
 }  // namespace ww::config

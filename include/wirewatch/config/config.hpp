@@ -49,6 +49,8 @@ struct DaemonConfig {
     // Near-duplicate stories (same story, another outlet) fold into the first alert within
     // this window; see daemon/alerts/near_dup.cpp.
     Duration near_duplicate_window{std::chrono::hours(24)};
+    // Seen item ids and page fingerprints older than this are forgotten (pruned hourly).
+    Duration seen_retention{std::chrono::hours(24 * 30)};
 };
 
 struct RulesConfig {
@@ -146,6 +148,11 @@ std::optional<Config> load(const std::filesystem::path& file, Diagnostics& diags
 // when the file is unreadable or not TOML), so `check` can go on to report the problems of
 // the rule files too. Never run with a config that came back with errors.
 std::optional<Config> load_best_effort(const std::filesystem::path& file, Diagnostics& diags);
+
+// Resolves every secret `config` names (Slack and webhook urls, passwords, HMAC keys, source header
+// values) so the log redacts them from the start (see ww::register_secret). A secret that
+// cannot be read now is skipped: its channel or source reports that when it needs it.
+void register_secrets(const Config& config);
 
 // "30s", "5m", "1h30m", "2d", "250ms" -> duration; "10MiB", "512KiB", "1GB", "100" -> bytes.
 std::optional<Duration> parse_duration(const std::string& text);

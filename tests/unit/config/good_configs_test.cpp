@@ -11,6 +11,7 @@
 #include <string>
 
 #include "wirewatch/config/config.hpp"
+#include "wirewatch/log.hpp"
 
 namespace ww::config {
 namespace {
@@ -217,6 +218,7 @@ TEST(GoodConfig, EveryKeyComesOutAsWritten) {
     EXPECT_EQ(config.daemon.user_agent, "wirewatch-test/1.0");
     EXPECT_EQ(config.daemon.shutdown_grace, 2s);
     EXPECT_EQ(config.daemon.admin_channel, "siem");
+    EXPECT_EQ(config.daemon.seen_retention, std::chrono::hours(24 * 45));
     ASSERT_TRUE(config.daemon.http);
     EXPECT_EQ(config.daemon.http->listen, "[::1]:9465");
     EXPECT_FALSE(config.rules.watch);
@@ -349,6 +351,7 @@ TEST(GoodConfig, MinimalConfigHasTheDefaults) {
     const Config config = load_clean(kGoodDir / "minimal.toml");
     EXPECT_EQ(config.daemon.log_level, "info");
     EXPECT_FALSE(config.daemon.http);
+    EXPECT_EQ(config.daemon.seen_retention, std::chrono::hours(24 * 30));
     EXPECT_TRUE(config.rules.files.empty());
     EXPECT_EQ(config.fetch.timeout, 30s);
     EXPECT_EQ(config.fetch.max_body, 10u << 20);
@@ -401,6 +404,17 @@ TEST(Resolve, EnvironmentVariable) {
         EXPECT_FALSE(resolve(ref, error));
         EXPECT_EQ(error, "environment variable 'WW_TEST_SECRET' is empty");
     }
+}
+
+TEST(Resolve, EverySecretTheConfigNamesIsRedactedFromTheLog) {
+    ScopedEnv url("WW_TEST_HOOK_URL", "https://cases.example.org/hook/8f1e-c0de");
+    ScopedEnv key("WW_TEST_HOOK_SECRET", "hmac-key-5e1f");
+    ScopedEnv token("WW_TEST_TOKEN", "Bearer tok-77a1");
+    const Config config = load_clean(kGoodDir / "full.toml");
+    register_secrets(config);
+    EXPECT_EQ(ww::redact_secrets("POST https://cases.example.org/hook/8f1e-c0de failed: key "
+                                 "hmac-key-5e1f, header Bearer tok-77a1"),
+              "POST *** failed: key ***, header ***");
 }
 
 TEST(Resolve, FileWithOneTrailingNewlineStripped) {
