@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "state/sqlite.hpp"
+#include "wirewatch/hash.hpp"
 #include "wirewatch/log.hpp"
 
 namespace ww::alerts {
@@ -12,8 +15,118 @@ namespace ww::alerts {
 namespace {
 
 constexpr int kBatch = 256;
+// Messages one channel may have in flight: enough to fill a fast link, few enough that a
+// burst of thousands does not open thousands of connections to one server.
+constexpr std::size_t kMaxSendingPerChannel = 64;
+constexpr double kSlackDefaultRate = 1.0;  // Slack: 1 message per second per incoming webhook
+
+// BEGIN ... COMMIT unless a transaction is already open (a batch of marks, or a notice queued
+// while recording a batch of answers joins the batch's transaction).
+class Batch {
+public:
+    explicit Batch(state::Database& db) {
+        if (sqlite3_get_autocommit(db.handle()) != 0) {
+            tx_.emplace(db);
+        }
+    }
+    void commit() {
+        if (tx_) {
+            tx_->commit();
+        }
+    }
+
+private:
+    std::optional<state::Transaction> tx_;
+};
+
+std::int64_t to_ms(state::TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+void refill(double& tokens, state::TimePoint& last, const RateLimit& limit, state::TimePoint now) {
+    if (now > last) {
+        tokens = std::min(limit.burst,
+                          tokens + limit.rate * std::chrono::duration<double>(now - last).count());
+    }
+    last = std::max(last, now);
+}
+
+// When the bucket holds a whole token again.
+state::TimePoint next_token_at(double tokens, const RateLimit& limit, state::TimePoint now) {
+    const double seconds = std::max(0.0, 1.0 - tokens) / limit.rate;
+    return now + std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000)));
+}
+
+// One alert standing for `alerts`, the deliveries a rate limit held back. Its id depends only
+// on which alerts it folds, so a summary re-sent after a crash keeps its id and receivers can
+// drop the repeat.
+notify::Alert summary_of(const std::string& channel_id, std::vector<notify::Alert> alerts,
+                         state::TimePoint now) {
+    notify::Alert summary;
+    std::string ids = channel_id;
+    summary.subscriber_id = alerts.front().subscriber_id;
+    summary.severity = alerts.front().severity;
+    for (auto& alert : alerts) {
+        ids += '\x1f' + alert.id;
+        if (alert.subscriber_id != summary.subscriber_id) {
+            summary.subscriber_id = "several";
+        }
+        summary.severity = std::max(summary.severity, alert.severity);
+    }
+    summary.id = "r-" + hex64(fnv1a64(ids));
+    summary.source_id = "wirewatchd";
+    summary.title = std::to_string(alerts.size()) + " more alerts";
+    summary.rules = {{"rate-limit", summary.severity, {}}};
+    summary.created_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    for (auto& alert : alerts) {
+        if (alert.is_digest()) {
+            // Items are one level deep: a digest's own items join the summary directly.
+            for (auto& item : alert.items) {
+                summary.items.push_back(std::move(item));
+            }
+        } else {
+            summary.items.push_back(std::move(alert));
+        }
+    }
+    return summary;
+}
 
 }  // namespace
+
+std::map<std::string, RateLimit> rate_limits(const std::vector<config::ChannelConfig>& channels) {
+    std::map<std::string, RateLimit> limits;
+    for (const auto& channel : channels) {
+        std::optional<double> rate = channel.rate_per_second;
+        if (!rate && channel.type == "slack") {
+            rate = kSlackDefaultRate;
+        }
+        if (rate && *rate > 0) {
+            limits[channel.id] = {*rate, std::max(1.0, channel.burst.value_or(*rate))};
+        }
+    }
+    return limits;
+}
+
+DeliveryMetrics::DeliveryMetrics(metrics::Registry& registry)
+    : alerts(registry.counter("wirewatch_alerts_total",
+                              "Delivery outcomes per channel: delivered, retried (an attempt "
+                              "that will be repeated) or dead (moved to the dead letters).",
+                              {"channel", "result"})),
+      latency(registry
+                  .histogram("wirewatch_delivery_latency_seconds",
+                             "From an alert's creation to the server accepting it.", {},
+                             metrics::seconds_buckets())
+                  .get()),
+      paused(registry.gauge("wirewatch_channel_paused",
+                            "1 while a channel waits for a Retry-After or its rate limit.",
+                            {"channel"})) {}
+
+void DeliveryMetrics::add_channel(const std::string& channel) {
+    for (const char* result : {"delivered", "retried", "dead"}) {
+        alerts.with({channel, result});
+    }
+    paused.with({channel});
+}
 
 std::chrono::milliseconds RetryPolicy::backoff(int attempts, std::minstd_rand& random) const {
     auto delay = first;
@@ -32,7 +145,35 @@ Dispatcher::Dispatcher(boost::asio::io_context& io, state::Store& store, const C
 
 Dispatcher::~Dispatcher() { *alive_ = false; }
 
-void Dispatcher::set_channels(Channels channels) { channels_ = std::move(channels); }
+void Dispatcher::set_channels(Channels channels) {
+    channels_ = std::move(channels);
+    if (metrics_) {
+        for (const auto& [id, channel] : channels_) {
+            metrics_->add_channel(id);
+        }
+    }
+}
+
+void Dispatcher::set_rate_limits(std::map<std::string, RateLimit> limits) {
+    std::map<std::string, Bucket> buckets;
+    const auto now = clock_.now();
+    for (const auto& [id, limit] : limits) {
+        auto old = buckets_.find(id);
+        if (old != buckets_.end() && old->second.limit == limit) {
+            buckets[id] = old->second;
+        } else {
+            buckets[id] = {limit, limit.burst, now};
+        }
+    }
+    buckets_ = std::move(buckets);
+}
+
+void Dispatcher::set_metrics(metrics::Registry& registry) {
+    metrics_ = std::make_unique<DeliveryMetrics>(registry);
+    for (const auto& [id, channel] : channels_) {
+        metrics_->add_channel(id);
+    }
+}
 
 void Dispatcher::kick() {
     if (stopped_ || kicking_) {
@@ -42,17 +183,44 @@ void Dispatcher::kick() {
     // their completion.
     kicking_ = true;
     bool more = false;
+    const auto now = clock_.now();
     try {
-        auto items = store_.due(clock_.now(), kBatch);
-        more = static_cast<int>(items.size()) == kBatch;
-        for (const auto& item : items) {
-            if (!stopped_ && !in_flight_.count(item.id)) {
-                deliver(item);
+        // Rows in flight are still pending in the store: read past them.
+        const int limit = kBatch + static_cast<int>(in_flight_.size());
+        auto items = store_.due(now, limit);
+        std::map<std::string, std::vector<state::OutboxItem>> limited;
+        // Deferrals and synchronous answers are written in one transaction.
+        Batch batch(store_.database());
+        for (auto& item : items) {
+            if (stopped_ || in_flight_.count(item.id)) {
+                continue;
             }
+            // A full batch with rows we acted on: the next batch may hold more.
+            const bool full = static_cast<int>(items.size()) == limit;
+            if (held_by_pause(item, now)) {
+                more = full;
+                continue;
+            }
+            if (buckets_.count(item.channel_id) && channels_.count(item.channel_id)) {
+                more = full;
+                limited[item.channel_id].push_back(std::move(item));
+                continue;
+            }
+            if (sending_[item.channel_id] >= kMaxSendingPerChannel) {
+                capped_ = true;  // kicked again when an answer frees a slot
+                continue;
+            }
+            more = full;
+            deliver(item);
         }
+        for (auto& [channel_id, rows] : limited) {
+            deliver_limited(channel_id, std::move(rows), now);
+        }
+        batch.commit();
     } catch (const state::StoreError& e) {
         logger("alerts")->error("outbox: {}", e.what());
     }
+    update_paused_gauges(now);
     kicking_ = false;
     if (more && !stopped_) {
         boost::asio::post(io_, [this, alive = alive_] {
@@ -68,11 +236,29 @@ void Dispatcher::kick() {
 void Dispatcher::defer(std::int64_t id, state::TimePoint until) {
     state::Statement s(store_.database().handle(),
                        "UPDATE outbox SET next_attempt_at = ? WHERE id = ?");
-    s.bind(1, static_cast<std::int64_t>(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(until.time_since_epoch())
-                      .count()))
-        .bind(2, id)
-        .run();
+    s.bind(1, to_ms(until)).bind(2, id).run();
+}
+
+bool Dispatcher::held_by_pause(const state::OutboxItem& item, state::TimePoint now) {
+    auto paused = paused_until_.find(item.channel_id);
+    if (paused == paused_until_.end() || now >= paused->second) {
+        return false;
+    }
+    defer(item.id, paused->second);
+    return true;
+}
+
+void Dispatcher::update_paused_gauges(state::TimePoint now) {
+    if (!metrics_) {
+        return;
+    }
+    for (const auto& [id, channel] : channels_) {
+        auto retry = paused_until_.find(id);
+        auto rate = rate_paused_until_.find(id);
+        const bool paused = (retry != paused_until_.end() && now < retry->second) ||
+                            (rate != rate_paused_until_.end() && now < rate->second);
+        metrics_->paused.with({id}).set(paused ? 1 : 0);
+    }
 }
 
 void Dispatcher::dead_letter(const state::OutboxItem& item, const std::string& reason) {
@@ -120,7 +306,7 @@ void Dispatcher::enqueue_admin(const notify::Alert& notice) {
     const auto now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
             .count();
-    state::Transaction tx(store_.database());
+    Batch tx(store_.database());
     state::Statement alert(store_.database().handle(),
                            "INSERT OR IGNORE INTO alerts (alert_id, subscriber_id, created_at, "
                            "payload) VALUES (?, 'admin', ?, ?)");
@@ -140,11 +326,6 @@ void Dispatcher::enqueue_admin(const notify::Alert& notice) {
 }
 
 void Dispatcher::deliver(const state::OutboxItem& item) {
-    if (auto paused = paused_until_.find(item.channel_id);
-        paused != paused_until_.end() && clock_.now() < paused->second) {
-        defer(item.id, paused->second);
-        return;
-    }
     auto channel = channels_.find(item.channel_id);
     if (channel == channels_.end()) {
         // The channel was removed from the config; keep the alert in case it comes back.
@@ -161,24 +342,147 @@ void Dispatcher::deliver(const state::OutboxItem& item) {
                notify::DeliveryResult::failed(std::string("corrupt outbox payload: ") + e.what()));
         return;
     }
-    in_flight_.insert(item.id);
-    channel->second->send(alert, [this, alive = alive_, item](notify::DeliveryResult result) {
-        if (!*alive) {
-            return;
+    send(*channel->second, alert, {item});
+}
+
+void Dispatcher::deliver_limited(const std::string& channel_id, std::vector<state::OutboxItem> rows,
+                                 state::TimePoint now) {
+    Bucket& bucket = buckets_.at(channel_id);
+    refill(bucket.tokens, bucket.last, bucket.limit, now);
+    // Rows already held back once (deferred by this limit or a pause, or retried) are over the
+    // limit: they go out together as one summary. The mark is the row's own next_attempt_at,
+    // so it survives a restart. Fresh rows go one by one while tokens last.
+    std::vector<state::OutboxItem> held;
+    std::vector<state::OutboxItem> fresh;
+    for (auto& row : rows) {
+        (row.next_attempt_at > row.created_at ? held : fresh).push_back(std::move(row));
+    }
+    if (!held.empty() && bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        if (held.size() == 1) {
+            deliver(held.front());
+        } else {
+            deliver_summary(channel_id, std::move(held), now);
         }
-        in_flight_.erase(item.id);
-        finish(item, result);
-        check_drained();
+        held.clear();
+    }
+    std::size_t next = 0;
+    for (; next < fresh.size() && bucket.tokens >= 1; ++next) {
+        bucket.tokens -= 1;
+        deliver(fresh[next]);
+    }
+    if (held.empty() && next == fresh.size()) {
+        return;
+    }
+    const auto until = next_token_at(bucket.tokens, bucket.limit, now);
+    rate_paused_until_[channel_id] = until;
+    for (const auto& row : held) {
+        defer(row.id, until);
+    }
+    for (; next < fresh.size(); ++next) {
+        defer(fresh[next].id, until);
+    }
+}
+
+void Dispatcher::deliver_summary(const std::string& channel_id, std::vector<state::OutboxItem> rows,
+                                 state::TimePoint now) {
+    std::vector<notify::Alert> alerts;
+    std::vector<state::OutboxItem> folded;
+    for (auto& row : rows) {
+        try {
+            alerts.push_back(notify::alert_from_json(nlohmann::json::parse(row.payload)));
+            folded.push_back(std::move(row));
+        } catch (const nlohmann::json::exception& e) {
+            finish(row, notify::DeliveryResult::failed(std::string("corrupt outbox payload: ") +
+                                                       e.what()));
+        }
+    }
+    if (folded.empty()) {
+        return;
+    }
+    logger("alerts")->info("channel={}: rate limit, {} alerts go out as one summary", channel_id,
+                           folded.size());
+    send(*channels_.at(channel_id), summary_of(channel_id, std::move(alerts), now),
+         std::move(folded));
+}
+
+void Dispatcher::send(notify::Notifier& channel, const notify::Alert& alert,
+                      std::vector<state::OutboxItem> rows) {
+    for (const auto& row : rows) {
+        in_flight_.insert(row.id);
+    }
+    ++sending_[rows.front().channel_id];
+    channel.send(alert, [this, alive = alive_,
+                         rows = std::move(rows)](notify::DeliveryResult result) mutable {
+        if (*alive) {
+            completed({std::move(rows), std::move(result)});
+        }
     });
+}
+
+void Dispatcher::completed(Completion completion) {
+    completions_.push_back(std::move(completion));
+    if (kicking_) {
+        // A synchronous channel answered inside kick(): its transaction is open; record now.
+        flush_completions();
+        return;
+    }
+    // Answers from the network arrive one handler each: gather those already queued on the
+    // loop and record them in one transaction (one WAL commit for many rows).
+    if (!flush_posted_) {
+        flush_posted_ = true;
+        boost::asio::post(io_, [this, alive = alive_] {
+            if (*alive) {
+                flush_posted_ = false;
+                flush_completions();
+            }
+        });
+    }
+}
+
+void Dispatcher::flush_completions() {
+    auto completions = std::move(completions_);
+    completions_.clear();
+    try {
+        Batch batch(store_.database());
+        for (const auto& completion : completions) {
+            for (const auto& row : completion.rows) {
+                finish(row, completion.result);
+            }
+        }
+        batch.commit();
+    } catch (const state::StoreError& e) {
+        // Rolled back: the rows stay pending and are sent again (at least once).
+        logger("alerts")->error("outbox: cannot record {} answers: {}", completions.size(),
+                                e.what());
+    }
+    for (const auto& completion : completions) {
+        for (const auto& row : completion.rows) {
+            in_flight_.erase(row.id);
+        }
+        --sending_[completion.rows.front().channel_id];
+    }
+    check_drained();
+    if (capped_ && !kicking_) {
+        capped_ = false;
+        kick();
+    }
 }
 
 void Dispatcher::finish(const state::OutboxItem& item, const notify::DeliveryResult& result) {
     auto log = logger("alerts");
     const auto now = clock_.now();
+    // Label values stay within the configured channels.
+    const bool counted = metrics_ && channels_.count(item.channel_id);
     try {
         switch (result.kind) {
             case notify::DeliveryResult::Kind::Delivered:
                 store_.mark_delivered(item.id, now);
+                if (counted) {
+                    metrics_->alerts.with({item.channel_id, "delivered"}).inc();
+                    metrics_->latency.observe(
+                        std::chrono::duration<double>(now - item.created_at).count());
+                }
                 log->debug("alert={} channel={}: delivered", item.alert_id, item.channel_id);
                 return;
             case notify::DeliveryResult::Kind::Retry: {
@@ -189,6 +493,9 @@ void Dispatcher::finish(const state::OutboxItem& item, const notify::DeliveryRes
                 if (now + delay > item.created_at + policy_.deadline) {
                     store_.mark_dead(item.id, "gave up after " + std::to_string(attempts) +
                                                   " attempts: " + result.reason);
+                    if (counted) {
+                        metrics_->alerts.with({item.channel_id, "dead"}).inc();
+                    }
                     log->error("alert={} channel={}: undeliverable after {} attempts: {}",
                                item.alert_id, item.channel_id, attempts, result.reason);
                     dead_letter(item, result.reason);
@@ -198,6 +505,9 @@ void Dispatcher::finish(const state::OutboxItem& item, const notify::DeliveryRes
                     paused_until_[item.channel_id] = now + result.retry_after;
                 }
                 store_.mark_retry(item.id, now + delay, result.reason);
+                if (counted) {
+                    metrics_->alerts.with({item.channel_id, "retried"}).inc();
+                }
                 log->warn("alert={} channel={}: attempt {} failed, retrying in {}s: {}",
                           item.alert_id, item.channel_id, attempts,
                           std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
@@ -206,6 +516,9 @@ void Dispatcher::finish(const state::OutboxItem& item, const notify::DeliveryRes
             }
             case notify::DeliveryResult::Kind::Failed:
                 store_.mark_dead(item.id, result.reason);
+                if (counted) {
+                    metrics_->alerts.with({item.channel_id, "dead"}).inc();
+                }
                 log->error("alert={} channel={}: rejected, moved to dead letters: {}",
                            item.alert_id, item.channel_id, result.reason);
                 dead_letter(item, result.reason);

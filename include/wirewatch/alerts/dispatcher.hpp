@@ -3,6 +3,11 @@
 // the outcome (delivered / retry with backoff / dead). A row is marked delivered only after
 // its channel reported Delivered, so a crash re-sends at most the rows in flight.
 //
+// A channel with a rate limit spends one token per message; rows due while its bucket is empty
+// wait for the next token and then go out together as one summary alert ("12 more alerts", the
+// alerts as `items`). The rows stay pending until the summary is accepted, then are marked
+// delivered in one transaction, so a crash re-sends the summary rather than losing its rows.
+//
 // Event-loop thread only.
 
 #include <boost/asio/io_context.hpp>
@@ -14,8 +19,11 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "wirewatch/clock.hpp"
+#include "wirewatch/config/config.hpp"
+#include "wirewatch/metrics.hpp"
 #include "wirewatch/notify/notifier.hpp"
 #include "wirewatch/state/store.hpp"
 
@@ -32,6 +40,30 @@ struct RetryPolicy {
 
 using Channels = std::map<std::string, std::shared_ptr<notify::Notifier>>;
 
+// A channel's token bucket: `rate` messages per second on average, at most `burst` at once.
+struct RateLimit {
+    double rate = 1;
+    double burst = 1;
+    bool operator==(const RateLimit&) const = default;
+};
+
+// What the config asks for: rate_per_second (and burst, default max(1, rate)) where set; Slack
+// channels 1 message/s when unset (Slack's limit per incoming webhook); others unlimited
+// (absent from the map).
+std::map<std::string, RateLimit> rate_limits(const std::vector<config::ChannelConfig>& channels);
+
+// The delivery metrics, registered once: wirewatch_alerts_total{channel,result},
+// wirewatch_delivery_latency_seconds, wirewatch_channel_paused{channel}.
+struct DeliveryMetrics {
+    explicit DeliveryMetrics(metrics::Registry& registry);
+    // Pre-creates a channel's series at 0.
+    void add_channel(const std::string& channel);
+
+    metrics::Family<metrics::Counter>& alerts;
+    metrics::Histogram& latency;
+    metrics::Family<metrics::Gauge>& paused;
+};
+
 class Dispatcher {
 public:
     Dispatcher(boost::asio::io_context& io, state::Store& store, const Clock& clock,
@@ -39,6 +71,11 @@ public:
     ~Dispatcher();
 
     void set_channels(Channels channels);
+    // Channels absent from `limits` are unlimited. A channel whose limit is unchanged keeps
+    // its bucket (a reload does not refill it).
+    void set_rate_limits(std::map<std::string, RateLimit> limits);
+    // Counts outcomes and latencies there from now on; the registry must outlive this.
+    void set_metrics(metrics::Registry& registry);
     // Where dead letters are announced (one notice per dead row); empty = nowhere.
     void set_admin_channel(std::string channel_id) { admin_channel_ = std::move(channel_id); }
 
@@ -61,8 +98,30 @@ public:
     void drain(std::chrono::milliseconds grace, std::function<void()> done);
 
 private:
+    struct Bucket {
+        RateLimit limit;
+        double tokens = 0;
+        state::TimePoint last;
+    };
+    struct Completion {
+        std::vector<state::OutboxItem> rows;
+        notify::DeliveryResult result;
+    };
+
     void deliver(const state::OutboxItem& item);
+    void deliver_limited(const std::string& channel_id, std::vector<state::OutboxItem> rows,
+                         state::TimePoint now);
+    void deliver_summary(const std::string& channel_id, std::vector<state::OutboxItem> rows,
+                         state::TimePoint now);
+    // Sends `alert` for `rows` (one row, or the rows a summary folds) and records the outcome
+    // for each row when the channel answers.
+    void send(notify::Notifier& channel, const notify::Alert& alert,
+              std::vector<state::OutboxItem> rows);
+    void completed(Completion completion);
+    void flush_completions();
     void finish(const state::OutboxItem& item, const notify::DeliveryResult& result);
+    bool held_by_pause(const state::OutboxItem& item, state::TimePoint now);
+    void update_paused_gauges(state::TimePoint now);
     void arm_timer();
     void check_drained();
     void dead_letter(const state::OutboxItem& item, const std::string& reason);
@@ -75,6 +134,15 @@ private:
     RetryPolicy policy_;
     Channels channels_;
     std::set<std::int64_t> in_flight_;
+    // Answers that arrived from the loop, recorded together in one transaction.
+    std::vector<Completion> completions_;
+    bool flush_posted_ = false;
+    std::map<std::string, std::size_t> sending_;  // messages in flight per channel
+    bool capped_ = false;                         // a channel had more due than it may send
+    std::map<std::string, Bucket> buckets_;
+    // Until when a rate-limited channel has no token (its waiting rows are deferred to then).
+    std::map<std::string, state::TimePoint> rate_paused_until_;
+    std::unique_ptr<DeliveryMetrics> metrics_;
     boost::asio::steady_timer timer_;
     boost::asio::steady_timer drain_timer_;
     std::function<void()> drained_;
