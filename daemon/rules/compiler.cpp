@@ -18,7 +18,7 @@ using namespace detail;
 
 // Bump when the meaning of the term tables changes in a way the patterns do not show
 // (e.g. literal id assignment), so old caches are not reused.
-constexpr std::string_view kCacheSchema = "wirewatch rules cache 2";
+constexpr std::string_view kCacheSchema = "wirewatch rules cache 3";
 
 std::shared_ptr<spdlog::logger> logger() {
     if (auto existing = spdlog::get("rules")) {
@@ -34,30 +34,6 @@ std::shared_ptr<spdlog::logger> logger() {
         }
     }
     return created;
-}
-
-// Separator bytes (' ', '-') before the first (or after the last) other byte of a term.
-std::size_t edge_separators(std::string_view t, bool trailing) {
-    std::size_t n = 0;
-    while (n < t.size() && (t[trailing ? t.size() - 1 - n : n] == ' ' ||
-                            t[trailing ? t.size() - 1 - n : n] == '-')) {
-        ++n;
-    }
-    return n == t.size() ? 0 : n;
-}
-
-// Gaps (runs of ' '/'-') between other bytes of a term, as separator_variants counts them.
-std::size_t separator_gaps(std::string_view t) {
-    const std::size_t head = edge_separators(t, false);
-    const std::size_t foot = edge_separators(t, true);
-    std::size_t gaps = 0;
-    bool in_gap = false;
-    for (std::size_t i = head; i + foot < t.size(); ++i) {
-        const bool sep = t[i] == ' ' || t[i] == '-';
-        gaps += sep && !in_gap;
-        in_gap = sep;
-    }
-    return gaps;
 }
 
 unsigned regex_flags(std::uint8_t group) {
@@ -125,74 +101,37 @@ public:
         set_.rules_.push_back(std::move(rule));
     }
 
-    // Literal variants -> Hyperscan literal ids, per group; term -> rules index.
+    // Terms -> Hyperscan literal ids, per group; term -> rules index.
     void build_tables() {
         for (std::uint8_t g = 0; g < kGroups; ++g) {
             Group& group = set_.groups_[g];
-            std::unordered_map<std::string, std::uint32_t> ids;
+            // "strike" and "strike*" are one literal with two refs.
+            std::unordered_map<std::string_view, std::uint32_t> ids;
             std::vector<std::vector<PatternRef>> refs;
-            struct Edge {
-                std::size_t head = 0;
-                std::size_t foot = 0;
-                std::uint32_t index = 0;
-            };
-            std::vector<Edge> edges;
-            uniform_.clear();
             for (std::uint32_t t = 0; t < set_.terms_.size(); ++t) {
                 const Term& term = set_.terms_[t];
                 if (term.group != g || term.regex) {
                     continue;
                 }
-                const std::size_t head = edge_separators(term.text, false);
-                const std::size_t foot = edge_separators(term.text, true);
-                const bool uniform = separator_gaps(term.text) > kMaxFreeSeparators;
-                for (const std::string& variant : separator_variants(term.text)) {
-                    // Variants that differ only in dash vs space are one scan-text literal;
-                    // a term with edge separators keeps its own literal to check them.
-                    std::string scan = variant;
-                    std::replace(scan.begin(), scan.end(), '-', ' ');
-                    std::string key = scan;
-                    if (uniform) {
-                        key += '\1';
+                auto [it, inserted] =
+                    ids.emplace(term.text, static_cast<std::uint32_t>(group.patterns.size()));
+                if (inserted) {
+                    SeparatorShape shape = separator_shape(term.text);
+                    if (shape.literal.empty()) {
+                        ids.erase(it);
+                        continue;  // only separators: rejected by the loader, never matches
                     }
-                    if (head + foot > 0) {
-                        key += '\0';
-                        key += variant;
-                    }
-                    auto [it, inserted] = ids.emplace(
-                        std::move(key), static_cast<std::uint32_t>(group.literal_text.size()));
-                    if (inserted) {
-                        group.literal_text.push_back(std::move(scan));
-                        refs.emplace_back();
-                        Edge e;
-                        if (head + foot > 0) {
-                            e = Edge{head, foot,
-                                     static_cast<std::uint32_t>(group.edge_text.size())};
-                            group.edge_text.push_back(variant);
-                        }
-                        edges.push_back(e);
-                        uniform_.push_back(uniform);
-                    }
-                    auto& list = refs[it->second];
-                    if (list.empty() || list.back().term != t) {
-                        list.push_back(PatternRef{t, term.prefix});
-                    }
+                    group.patterns.push_back(pattern(group, term.text, shape));
+                    group.literal_text.push_back(std::move(shape.literal));
+                    refs.emplace_back();
                 }
+                refs[it->second].push_back(PatternRef{t, term.prefix});
             }
-            for (std::uint32_t id = 0; id < group.literal_text.size(); ++id) {
-                const std::string& lit = group.literal_text[id];
-                Pattern p;
-                p.length = static_cast<std::uint32_t>(lit.size());
-                p.head = static_cast<std::uint16_t>(edges[id].head);
-                p.foot = static_cast<std::uint16_t>(edges[id].foot);
-                p.edges = edges[id].index;
-                p.uniform = uniform_[id];
-                p.word_first = detail::word_char_at(lit, 0);
-                p.word_last = detail::word_char_before(lit, lit.size());
+            for (std::uint32_t id = 0; id < group.patterns.size(); ++id) {
+                Pattern& p = group.patterns[id];
                 p.refs_begin = static_cast<std::uint32_t>(group.refs.size());
                 group.refs.insert(group.refs.end(), refs[id].begin(), refs[id].end());
                 p.refs_end = static_cast<std::uint32_t>(group.refs.size());
-                group.patterns.push_back(p);
             }
         }
         set_.term_rules_begin_.push_back(0);
@@ -269,6 +208,25 @@ public:
     }
 
 private:
+    static Pattern pattern(Group& group, const std::string& text, const SeparatorShape& shape) {
+        Pattern p;
+        p.length = static_cast<std::uint32_t>(shape.literal.size());
+        p.head = static_cast<std::uint16_t>(shape.head);
+        p.foot = static_cast<std::uint16_t>(shape.foot);
+        if (shape.head + shape.foot > 0) {
+            p.edges = static_cast<std::uint32_t>(group.edge_text.size());
+            group.edge_text.push_back(text);
+        }
+        p.uniform = shape.gaps.size() > kMaxFreeSeparators;
+        p.word_first = shape.head == 0 && detail::word_char_at(shape.literal, 0);
+        p.word_last =
+            shape.foot == 0 && detail::word_char_before(shape.literal, shape.literal.size());
+        p.gaps_begin = static_cast<std::uint32_t>(group.gaps.size());
+        group.gaps.insert(group.gaps.end(), shape.gaps.begin(), shape.gaps.end());
+        p.gaps_end = static_cast<std::uint32_t>(group.gaps.size());
+        return p;
+    }
+
     TermRef ref(CompiledRule& rule, std::uint32_t term, unsigned fields, const std::string& written,
                 bool positive) {
         TermRef r;
@@ -422,7 +380,6 @@ private:
 
     CompiledRuleSet& set_;
     Diagnostics& diags_;
-    std::vector<bool> uniform_;  // by literal id, while building one group's table
     std::unordered_map<std::string, std::uint32_t> term_index_;
     std::vector<std::vector<std::uint32_t>> term_rules_;
     std::vector<RegexUse> regex_uses_;

@@ -111,7 +111,7 @@ private:
     // One line per term: whether and where it was found, in the original text.
     bool term_line(const TermRef& ref, const std::string& label, int depth) {
         std::vector<Span> spans;
-        set_.spans_of(s_, ref, rule_.group, spans);
+        set_.spans_of(s_, doc_, ref, rule_.group, spans);
         std::string line(static_cast<std::size_t>(depth) * 2, ' ');
         line += spans.empty() ? "[ ] " : "[x] ";
         line += label;
@@ -135,7 +135,11 @@ private:
 
     std::string source_text(const QNode& q) const {
         const std::string& query = rule_.def->query;
-        return "'" + query.substr(q.source->offset, q.source->length) + "'";
+        // Appended, not "'" + substr(...): GCC 12 -O3 warns (-Wrestrict) on that temporary.
+        std::string out = "'";
+        out.append(query, q.source->offset, q.source->length);
+        out += '\'';
+        return out;
     }
 
     // Prints the clause and its children; remembers the first (deepest) clause that failed.

@@ -36,8 +36,10 @@ using namespace detail;
 // What a match callback needs; lives on the stack of scan() for one hs_scan call.
 struct ScanContext {
     const Group* group;
-    std::string_view text;  // what Hyperscan scans: the scan text for literals (see Pattern)
-    std::string_view real;  // the normalized text, with its dashes
+    std::string_view text;      // what Hyperscan scans: the scan text for literals (see Pattern)
+    std::string_view real;      // the normalized text, with its separators
+    const std::uint32_t* seps;  // Scratch::seps_ for the scan text
+    std::size_t sep_count;
     std::vector<Occurrence>* out;
     std::uint8_t field;
     std::uint16_t* count;  // Scratch::occurrence_count_
@@ -58,50 +60,78 @@ inline void record(ScanContext& c, std::uint32_t term, std::size_t begin, std::s
                                 static_cast<std::uint32_t>(end)});
 }
 
-// Literal match. Hyperscan reports the end offset; the start is end - length. Whole words are
-// checked here, from the bytes around the literal, instead of with \b in the patterns (which
+// Whether the separators left out inside a match (seps[first, last), scan-text offsets) fit
+// the pattern's gaps: each at a gap, at most one per gap, and for a uniform pattern none or
+// one at every gap, all the same byte.
+bool gaps_fit(const ScanContext& c, const Pattern& p, std::size_t begin, std::size_t first,
+              std::size_t last) {
+    const std::uint32_t* gap = c.group->gaps.data() + p.gaps_begin;
+    const std::uint32_t* gaps_end = c.group->gaps.data() + p.gaps_end;
+    if (p.uniform && last - first != static_cast<std::size_t>(gaps_end - gap)) {
+        return false;
+    }
+    for (std::size_t k = first; k < last; ++k) {
+        const std::uint32_t at = c.seps[k] - static_cast<std::uint32_t>(begin);
+        while (gap != gaps_end && *gap < at) {
+            ++gap;
+        }
+        if (gap == gaps_end || *gap != at) {
+            return false;  // inside a chunk, or a second separator in one gap
+        }
+        ++gap;
+        if (p.uniform && c.real[c.seps[k] + k] != c.real[c.seps[first] + first]) {
+            return false;  // "one-two three-four five" is not a spelling of a 4-gap term
+        }
+    }
+    return true;
+}
+
+// Literal match on the scan text. Hyperscan reports the end offset; the start is end - length.
+// Both go back to the normalized text through the removed separators. Whole words are
+// checked here, from the bytes around the match, instead of with \b in the patterns (which
 // would force the slow regex compiler on every keyword).
 int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsigned int,
                void* context) {
     auto& c = *static_cast<ScanContext*>(context);
     const Pattern& p = c.group->patterns[id];
-    const auto end = static_cast<std::size_t>(to);
-    const std::size_t begin = end - p.length;
-    if (p.uniform) {
-        char gap = 0;
-        for (std::size_t k = begin + p.head; k + p.foot < end; ++k) {
-            if (c.text[k] == ' ') {
-                if (gap == 0) {
-                    gap = c.real[k];
-                } else if (c.real[k] != gap) {
-                    return 0;  // "one-two three-four five" is not a variant of a 4-gap term
-                }
-            }
-        }
+    const auto scan_end = static_cast<std::size_t>(to);
+    const std::size_t scan_begin = scan_end - p.length;
+    // Separators before the first byte of the match, and before its last byte.
+    const std::uint32_t* seps_end = c.seps + c.sep_count;
+    const std::size_t first =
+        static_cast<std::size_t>(std::upper_bound(c.seps, seps_end, scan_begin) - c.seps);
+    const std::size_t last =
+        static_cast<std::size_t>(std::upper_bound(c.seps + first, seps_end, scan_end - 1) - c.seps);
+    if (last != first && !gaps_fit(c, p, scan_begin, first, last)) {
+        return 0;
     }
+    std::size_t begin = scan_begin + first;
+    std::size_t end = scan_end + last;
     if ((p.head | p.foot) != 0) {
-        // Separators at the term's edges must be the bytes written: the scan text cannot
-        // tell "-fire" from " fire".
+        // Separators at the term's edges must be the bytes written ("-fire").
         const std::string& v = c.group->edge_text[p.edges];
-        if (c.real.compare(begin, p.head, v, 0, p.head) != 0 ||
-            c.real.compare(end - p.foot, p.foot, v, v.size() - p.foot, p.foot) != 0) {
+        if (begin < p.head || end + p.foot > c.real.size() ||
+            c.real.compare(begin - p.head, p.head, v, 0, p.head) != 0 ||
+            c.real.compare(end, p.foot, v, v.size() - p.foot, p.foot) != 0) {
             return 0;
         }
+        begin -= p.head;
+        end += p.foot;
     }
-    if (p.word_first && detail::word_char_before(c.text, begin)) {
+    if (p.word_first && detail::word_char_before(c.real, begin)) {
         return 0;  // inside a word: "war" in "software"
     }
-    const bool end_ok = !p.word_last || !detail::word_char_at(c.text, end);
+    const bool end_ok = !p.word_last || !detail::word_char_at(c.real, end);
     std::size_t word_end = end;
     for (std::uint32_t i = p.refs_begin; i < p.refs_end; ++i) {
         const PatternRef& r = c.group->refs[i];
         if (r.prefix) {
             // "strike*": the span covers the whole word ("strikes"), for evidence and NEAR.
             if (word_end == end) {
-                while (detail::word_char_at(c.text, word_end)) {
+                while (detail::word_char_at(c.real, word_end)) {
                     ++word_end;
-                    while (word_end < c.text.size() &&
-                           (static_cast<unsigned char>(c.text[word_end]) & 0xC0) == 0x80) {
+                    while (word_end < c.real.size() &&
+                           (static_cast<unsigned char>(c.real[word_end]) & 0xC0) == 0x80) {
                         ++word_end;
                     }
                 }
@@ -130,6 +160,30 @@ void scan_db(const hs_database_t* db, std::string_view text, hs_scratch_t* scrat
     if (err != HS_SUCCESS && err != HS_SCAN_TERMINATED) {
         die("hs_scan failed with error " + std::to_string(err));
     }
+}
+
+// The scan text of `t` into `out` and `seps` (see Pattern and Scratch::seps_). Branch-free: a
+// separator is stored like any byte and then overwritten, so the loop runs at a few cycles per byte
+// whatever the text.
+void strip_separators(std::string_view t, std::string& scan_text,
+                      std::vector<std::uint32_t>& separators) {
+    scan_text.resize(t.size());
+    separators.resize(t.size());
+    const char* in = t.data();
+    char* out = scan_text.data();
+    std::uint32_t* seps = separators.data();
+    std::size_t kept = 0;
+    std::size_t removed = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const char c = in[i];
+        const bool sep = c == ' ' || c == '-';
+        out[kept] = c;
+        seps[removed] = static_cast<std::uint32_t>(kept);
+        kept += !sep;
+        removed += sep;
+    }
+    scan_text.resize(kept);
+    separators.resize(removed);
 }
 
 }  // namespace
@@ -193,21 +247,14 @@ void CompiledRuleSet::scan(const Document& doc, Scratch& s) const {
             std::string_view t = s.text_[g][f].text;
             // hs_scan takes an unsigned int length and offsets are kept in 32 bits.
             t = t.substr(0, std::numeric_limits<std::uint32_t>::max() - 1);
-            ScanContext ctx{&group,     t, t, &s.occurrences_, f, s.occurrence_count_.data(),
-                            &s.counted_};
+            ScanContext ctx{
+                &group,     t, t, nullptr, 0, &s.occurrences_, f, s.occurrence_count_.data(),
+                &s.counted_};
             if (group.literals) {
-                // Most text has few dashes: copy only when there is one to turn into a space.
-                // A branch-free select, which the compiler vectorizes (std::replace's
-                // compare-and-store was 90% of scan()'s own time).
-                if (std::memchr(t.data(), '-', t.size()) != nullptr) {
-                    s.scan_text_.resize(t.size());
-                    const char* in = t.data();
-                    char* out = s.scan_text_.data();
-                    for (std::size_t i = 0; i < t.size(); ++i) {
-                        out[i] = in[i] == '-' ? ' ' : in[i];
-                    }
-                    ctx.text = s.scan_text_;
-                }
+                strip_separators(t, s.scan_text_, s.seps_);
+                ctx.text = s.scan_text_;
+                ctx.seps = s.seps_.data();
+                ctx.sep_count = s.seps_.size();
                 scan_db(group.literals.get(), ctx.text, s.hs_.get(), on_literal, ctx);
                 ctx.text = t;
             }
@@ -480,8 +527,8 @@ bool CompiledRuleSet::evaluate(const CompiledRule& rule, const Document& doc, Sc
     return query_hit(*this, rule, s);
 }
 
-void CompiledRuleSet::spans_of(const Scratch& s, const TermRef& ref, std::uint8_t group,
-                               std::vector<Span>& out) const {
+void CompiledRuleSet::spans_of(const Scratch& s, const Document& doc, const TermRef& ref,
+                               std::uint8_t group, std::vector<Span>& out) const {
     const auto [b, e] = s.term_range_[ref.term];
     for (std::uint32_t i = b; i < e; ++i) {
         const Occurrence& o = s.occurrences_[i];
@@ -489,8 +536,11 @@ void CompiledRuleSet::spans_of(const Scratch& s, const TermRef& ref, std::uint8_
             continue;
         }
         const text::NormalizedText& nt = s.text_[group][o.field];
-        out.push_back(
-            Span{kFieldOrder[o.field], nt.original_begin(o.begin), nt.original_end(o.end)});
+        // original_match_end, not original_end: a span ending inside the expansion of one
+        // character ("wait." of "wait…") covers all of it, and never trailing whitespace.
+        const Field field = kFieldOrder[o.field];
+        out.push_back(Span{field, nt.original_begin(o.begin),
+                           text::original_match_end(nt, doc.field(field), o.end)});
     }
 }
 
@@ -503,7 +553,7 @@ Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scr
     auto take = [&](const TermRef& r) {
         if (r.positive && found(s, r)) {
             used[r.written] = true;
-            spans_of(s, r, rule.group, hit.spans);
+            spans_of(s, doc, r, rule.group, hit.spans);
         }
     };
     for (const auto& r : rule.keywords) {

@@ -40,8 +40,8 @@ TermText normalize_term(std::string_view written, bool case_sensitive) {
     return out;
 }
 
-std::vector<std::string> separator_variants(std::string_view normalized) {
-    // Split into chunks of non-separators; leading/trailing separators stay part of the text.
+SeparatorShape separator_shape(std::string_view normalized) {
+    SeparatorShape shape;
     std::size_t lead = 0;
     while (lead < normalized.size() && is_separator(normalized[lead])) {
         ++lead;
@@ -50,59 +50,30 @@ std::vector<std::string> separator_variants(std::string_view normalized) {
     while (tail > lead && is_separator(normalized[tail - 1])) {
         --tail;
     }
-    std::vector<std::string_view> chunks;
-    std::size_t i = lead;
-    while (i < tail) {
-        std::size_t j = i;
-        while (j < tail && !is_separator(normalized[j])) {
-            ++j;
-        }
-        chunks.push_back(normalized.substr(i, j - i));
-        while (j < tail && is_separator(normalized[j])) {
-            ++j;
-        }
-        i = j;
-    }
-    const std::string_view head = normalized.substr(0, lead);
-    const std::string_view foot = normalized.substr(tail);
-    if (chunks.size() <= 1) {
-        return {std::string(normalized)};
-    }
-
-    static constexpr std::array<std::string_view, 3> kJoiners = {" ", "-", ""};
-    const std::size_t gaps = chunks.size() - 1;
-    std::vector<std::string> out;
-    auto build = [&](auto joiner_of_gap) {
-        std::string v(head);
-        for (std::size_t g = 0; g < chunks.size(); ++g) {
-            if (g > 0) {
-                v += joiner_of_gap(g - 1);
+    if (lead == tail) {
+        // Nothing but separators (the loader rejects such terms): no gaps, no edges.
+        for (char c : normalized) {
+            if (!is_separator(c)) {
+                shape.literal += c;
             }
-            v += chunks[g];
         }
-        v += foot;
-        out.push_back(std::move(v));
-    };
-    if (gaps <= kMaxFreeSeparators) {
-        std::size_t combos = 1;
-        for (std::size_t g = 0; g < gaps; ++g) {
-            combos *= kJoiners.size();
-        }
-        for (std::size_t c = 0; c < combos; ++c) {
-            build([&](std::size_t gap) {
-                std::size_t digit = c;
-                for (std::size_t k = 0; k < gap; ++k) {
-                    digit /= kJoiners.size();
-                }
-                return kJoiners[digit % kJoiners.size()];
-            });
-        }
-    } else {
-        for (std::string_view joiner : kJoiners) {
-            build([&](std::size_t) { return joiner; });
-        }
+        return shape;
     }
-    return out;
+    shape.head = lead;
+    shape.foot = normalized.size() - tail;
+    bool in_gap = false;
+    for (std::size_t i = lead; i < tail; ++i) {
+        if (is_separator(normalized[i])) {
+            if (!in_gap) {
+                shape.gaps.push_back(static_cast<std::uint32_t>(shape.literal.size()));
+            }
+            in_gap = true;
+            continue;
+        }
+        in_gap = false;
+        shape.literal += normalized[i];
+    }
+    return shape;
 }
 
 unsigned take_field_scope(std::string_view& term) {

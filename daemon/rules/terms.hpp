@@ -3,6 +3,7 @@
 // the loader (checks and warnings) and the compiler (Hyperscan literals).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,12 +18,23 @@ struct TermText {
 // Strips a trailing '*' and normalizes. The caller has rejected '*' anywhere else.
 TermText normalize_term(std::string_view written, bool case_sensitive);
 
-// The literal variants of a normalized term: every run of ' ' or '-' between two other
-// characters may appear in text as a dash, a space or nothing ("cease-fire" -> "cease-fire",
-// "cease fire", "ceasefire"). Up to kMaxFreeSeparators separators every combination is
-// generated (3^n); beyond that only all-space, all-dash and joined, to bound the database.
+// What Hyperscan looks for, for a normalized term. Literals are matched against the "scan
+// text": the normalized text without its ' ' and '-' bytes. Every run of ' ' or '-' between two
+// other characters of a term is a gap, which may appear in text as one dash, one space or
+// nothing ("cease-fire" matches "cease-fire", "cease fire", "ceasefire"), so one literal
+// ("ceasefire") stands for every spelling; the match callback checks that the separators the
+// scan text left out sit only at the term's gaps. Up to kMaxFreeSeparators gaps each one is
+// free; beyond that only all-space, all-dash or joined, to keep one rule from matching
+// arbitrary word salad. Separators before the first or after the last other character
+// ("-fire") are not gaps: `head`/`foot` count them and the text must have them as written.
 inline constexpr std::size_t kMaxFreeSeparators = 3;
-std::vector<std::string> separator_variants(std::string_view normalized);
+struct SeparatorShape {
+    std::string literal;              // the term without separators
+    std::vector<std::uint32_t> gaps;  // offsets in `literal` where a gap is, ascending
+    std::size_t head = 0;             // leading separator bytes of the term
+    std::size_t foot = 0;             // trailing separator bytes
+};
+SeparatorShape separator_shape(std::string_view normalized);
 
 // An exclude term may start with a field scope as in queries ("title:video game"): returns
 // its ww::Field bit and removes the prefix from `term`; 0 (term unchanged) without one.

@@ -83,6 +83,18 @@ TEST(Evidence, LigatureAndNbspMapToWholeOriginalCharacters) {
     EXPECT_EQ(text_of(doc, hits[0].spans[1]), "war\u00a0crimes");
 }
 
+// A span ends with the last original character that produced a matched byte: the whole "…"
+// when a term ends inside its "...", and never the whitespace normalization dropped after the
+// last word of a field.
+TEST(Evidence, SpanEndsCoverExpandedCharactersAndSkipTrailingSpace) {
+    const Document doc = make_doc("title: wait\u2026 what || a truce \t\n");
+    auto hits = run("keywords = ['wait.', 'truce']", doc);
+    ASSERT_EQ(hits.size(), 1u);
+    ASSERT_EQ(hits[0].spans.size(), 2u);
+    EXPECT_EQ(text_of(doc, hits[0].spans[0]), "wait\u2026");
+    EXPECT_EQ(text_of(doc, hits[0].spans[1]), "truce");
+}
+
 TEST(Evidence, PrefixSpanCoversTheWholeWord) {
     const Document doc = make_doc("Strikes and more strikers");
     auto hits = run("keywords = ['strike*']", doc);
