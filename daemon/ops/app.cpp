@@ -118,6 +118,7 @@ void App::Impl::activate(std::unique_ptr<Generation> next) {
         }
     }
     dispatcher->set_channels(next->loaded.channels);
+    dispatcher->set_rate_limits(alerts::rate_limits(next->loaded.config.channels));
     dispatcher->set_admin_channel(next->loaded.config.daemon.admin_channel);
     // Keep the old generation alive until the loop has unwound any handler of it.
     auto old = std::move(current);
@@ -239,6 +240,7 @@ bool App::load(Diagnostics& diags) {
         *impl_->transfers, impl_->clock, loaded->config.fetch, loaded->config.daemon.user_agent);
     impl_->dispatcher =
         std::make_unique<alerts::Dispatcher>(impl_->io, *impl_->store, impl_->clock);
+    impl_->dispatcher->set_metrics(impl_->registry);
     auto generation = impl_->build(std::move(*loaded), diags);
     if (!generation) {
         return false;
