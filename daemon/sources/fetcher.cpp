@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "wirewatch/parse/date.hpp"
+#include "wirewatch/sources/source_metrics.hpp"
 
 namespace ww::sources {
 
@@ -136,9 +137,13 @@ void Fetcher::pump() {
         }
         transfers_.fetch(std::move(p.request),
                          [this, alive = std::weak_ptr<bool>(alive_), host = p.host, owner = p.owner,
+                          started = std::chrono::steady_clock::now(),
                           done = std::move(p.done)](net::Response r) {
                              if (alive.expired()) {
                                  return;
+                             }
+                             if (metrics_ != nullptr) {
+                                 metrics_->fetch_took(std::chrono::steady_clock::now() - started);
                              }
                              --in_flight_;
                              if (--per_host_[host] <= 0) {

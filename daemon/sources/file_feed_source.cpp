@@ -1,7 +1,6 @@
 #include "sources/file_feed_source.hpp"
 
 #include "sources/read_file.hpp"
-#include "wirewatch/log.hpp"
 #include "wirewatch/parse/feed.hpp"
 
 namespace ww::sources {
@@ -10,26 +9,32 @@ FileFeedSource::FileFeedSource(config::SourceConfig config, SourceContext& conte
     : Source(std::move(config), context) {}
 
 void FileFeedSource::poll(std::function<void()> done) {
-    auto log = logger("sources");
+    const std::string where = "url=" + config_.url;
     std::string error;
     auto path = file_url_path(config_.url);
     auto content = path ? read_capped(*path, context_.fetch.max_body, error) : std::nullopt;
     if (!content) {
-        log->error("source={} url={}: cannot read: {}", id(), config_.url,
-                   path ? error : "not a local file URL");
+        fetched(FetchResult::Error);
+        poll_failed(where, "cannot read: " + (path ? error : std::string("not a local file URL")));
         done();
         return;
     }
     parse::ParseResult result = parse::parse(*content, config_.url);
     if (!result.ok()) {
-        log->error("source={} url={}: not a feed, sitemap or page", id(), config_.url);
+        fetched(FetchResult::Error);
+        parse_error();
+        poll_failed(where, "not a feed, sitemap or page");
         done();
         return;
     }
+    fetched(FetchResult::Ok);
+    poll_succeeded(where);
     if (result.recovered) {
-        log->warn("source={} url={}: malformed {}, recovered {} items: {}", id(), config_.url,
-                  parse::content_kind_name(result.kind), result.documents.size(),
-                  result.errors.empty() ? std::string("(no detail)") : result.errors.front());
+        parse_error();
+        warn_throttled(
+            where, "malformed " + std::string(parse::content_kind_name(result.kind)),
+            ", recovered " + std::to_string(result.documents.size()) + " items: " +
+                (result.errors.empty() ? std::string("(no detail)") : result.errors.front()));
     }
     for (auto& doc : result.documents) {
         doc.source_id = id();

@@ -11,8 +11,6 @@ namespace ww::sources {
 
 namespace {
 
-constexpr auto kReportEvery = std::chrono::hours(1);
-
 std::string content_charset(const net::Response& r) {
     auto type = r.header("content-type");
     if (!type) {
@@ -87,23 +85,41 @@ HttpSource::HttpSource(config::SourceConfig config, SourceContext& context)
     record_.url = config_.url;
 }
 
-std::chrono::milliseconds HttpSource::first_delay() {
-    auto delay = Source::first_delay();
-    if (context_.state == nullptr) {
-        return delay;
+void HttpSource::load_record() {
+    if (context_.state == nullptr || loaded_) {
+        return;
     }
     try {
         record_ = context_.state->load(id(), config_.url);
         loaded_ = true;
     } catch (const state::StoreError& e) {
         logger("sources")->error("source={}: cannot read its state: {}", id(), e.what());
+        return;
+    }
+    if (record_.disabled) {
+        restore_health(Health::Disabled, 0);
+    } else if (record_.failures > 0) {
+        restore_health(Health::Failing, record_.failures);
+    } else if (record_.last_success) {
+        restore_health(Health::Ok, 0);
+    }
+}
+
+std::string HttpSource::where() const {
+    return "url=" + net::redact(record_.url.empty() ? config_.url : record_.url);
+}
+
+std::chrono::milliseconds HttpSource::first_delay() {
+    auto delay = Source::first_delay();
+    load_record();
+    if (!loaded_) {
         return delay;
     }
     if (record_.disabled) {
         logger("sources")->warn(
-            "source={} url={}: stays disabled ({}); change its url or remove "
+            "source={} {}: stays disabled ({}); change its url or remove "
             "it from the state to poll it again",
-            id(), net::redact(record_.url), record_.disabled_reason);
+            id(), where(), record_.disabled_reason);
         disable();
         return std::chrono::hours(24 * 365);
     }
@@ -146,14 +162,7 @@ net::Request HttpSource::make_request(const std::string& url, bool conditional,
 }
 
 void HttpSource::poll(std::function<void()> done) {
-    if (context_.state != nullptr && !loaded_) {
-        try {
-            record_ = context_.state->load(id(), config_.url);
-            loaded_ = true;
-        } catch (const state::StoreError& e) {
-            logger("sources")->error("source={}: cannot read its state: {}", id(), e.what());
-        }
-    }
+    load_record();
     if (record_.disabled) {
         disable();
         done();
@@ -165,6 +174,7 @@ void HttpSource::poll(std::function<void()> done) {
     const std::string host = url_host(poll->url);
     if (auto until = context_.fetcher->host_paused_until(host)) {
         // Not a failure of this source: wait for the host like everyone else.
+        fetched(FetchResult::Paused);
         set_next_delay(
             std::chrono::duration_cast<std::chrono::milliseconds>(*until - context_.clock.now()) +
             std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 5000)(random_)));
@@ -174,6 +184,7 @@ void HttpSource::poll(std::function<void()> done) {
     std::string error;
     net::Request request = make_request(poll->url, context_.state != nullptr, error);
     if (!error.empty()) {
+        fetched(FetchResult::Error);
         failed(poll, error);
         return;
     }
@@ -182,7 +193,6 @@ void HttpSource::poll(std::function<void()> done) {
 }
 
 void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r) {
-    auto log = logger("sources");
     const auto now = context_.clock.now();
     if (r.too_large) {
         ++counters().too_large;
@@ -195,6 +205,7 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
         if (until) {
             context_.fetcher->pause_host(url_host(poll->url), *until);
         }
+        fetched(FetchResult::Paused);
         failed(poll, "HTTP " + std::to_string(r.status), until);
         return;
     }
@@ -204,28 +215,24 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
             problem = "redirect to a non-http(s) URL refused (" +
                       net::redact(r.header("location").value_or("?")) + ")";
         }
+        fetched(FetchResult::Error);
         failed(poll, problem);
         return;
     }
     track_redirects(r);
     if (r.status == 410) {
-        ++counters().gone;
-        record_.disabled = true;
-        record_.disabled_reason = "410 Gone";
-        log->error("source={} url={}: 410 Gone; source disabled until its url changes", id(),
-                   net::redact(poll->url));
-        save();
-        disable();
-        poll->done();
+        gone(poll);
         return;
     }
     if (r.status == 304) {
         ++counters().not_modified;
+        fetched(FetchResult::NotModified);
         succeeded();
         poll->done();
         return;
     }
     if (r.status < 200 || r.status >= 300) {
+        fetched(FetchResult::Error);
         failed(poll, "HTTP " + std::to_string(r.status));
         return;
     }
@@ -235,6 +242,7 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
     const std::string base = r.effective_url.empty() ? poll->url : r.effective_url;
     const std::string charset = content_charset(r);
     if (config_.type == "page") {
+        fetched(FetchResult::Ok);
         parse::Article article = parse::extract_article(r.body, base, charset);
         poll->was_page = true;
         std::set<std::string> known;
@@ -280,13 +288,18 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
     }
     parse::ParseResult result = parse::parse(r.body, base, charset);
     if (!result.ok()) {
+        fetched(FetchResult::Error);
+        parse_error();
         failed(poll, "not a feed, sitemap or page (" + std::to_string(r.body.size()) + " bytes)");
         return;
     }
+    fetched(FetchResult::Ok);
     if (result.recovered) {
-        report("malformed " + std::string(parse::content_kind_name(result.kind)) + ", recovered " +
-               std::to_string(result.documents.size()) + " items: " +
-               (result.errors.empty() ? std::string("(no detail)") : result.errors.front()));
+        parse_error();
+        warn_throttled(where(), "malformed " + std::string(parse::content_kind_name(result.kind)),
+                       ", recovered " + std::to_string(result.documents.size()) + " items: " +
+                           (result.errors.empty() ? std::string("(no detail)")
+                                                  : net::redact(result.errors.front())));
     }
     succeeded();
     if (result.kind == parse::ContentKind::SitemapIndex) {
@@ -330,8 +343,9 @@ void HttpSource::fetch_children(const std::shared_ptr<Poll>& poll, std::vector<D
                     }
                 }
             } else {
-                report("child sitemap " + net::redact(url) + ": " +
-                       (r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error));
+                warn_throttled(where(), "child sitemap " + net::redact(url) + " not fetched",
+                               ": " + (r.error.empty() ? "HTTP " + std::to_string(r.status)
+                                                       : net::redact(r.error)));
             }
             if (--poll->pending == 0) {
                 on_documents(poll);
@@ -414,13 +428,6 @@ void HttpSource::finish(const std::shared_ptr<Poll>& poll) {
             }
         }
     }
-    if (context_.state != nullptr) {
-        try {
-            context_.state->maybe_prune(context_.clock.now());
-        } catch (const state::StoreError& e) {
-            logger("sources")->warn("cannot prune seen items: {}", e.what());
-        }
-    }
     poll->done();
 }
 
@@ -459,16 +466,10 @@ void HttpSource::track_redirects(const net::Response& r) {
 }
 
 void HttpSource::succeeded() {
-    if (record_.failures > 0) {
-        logger("sources")->info("source={} url={}: recovered after {} failed poll{}", id(),
-                                net::redact(record_.url), record_.failures,
-                                record_.failures == 1 ? "" : "s");
-    }
+    poll_succeeded(where());
     record_.failures = 0;
     record_.last_success = context_.clock.now();
     record_.next_poll.reset();
-    last_problem_.clear();
-    last_report_.reset();
     save();
 }
 
@@ -485,25 +486,35 @@ void HttpSource::failed(const std::shared_ptr<Poll>& poll, const std::string& pr
             std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(*retry_at - now));
     }
     record_.next_poll = now + delay;
-    report(problem + " (failure " + std::to_string(record_.failures) + ", next try in " +
-           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delay).count()) + " s)");
+    // Logged once per kind of problem (or once an hour), not at every poll; the counters in
+    // the detail do not make it a new problem.
+    poll_failed(
+        where(), net::redact(problem),
+        " (failure " + std::to_string(record_.failures) + ", next try in " +
+            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delay).count()) +
+            " s)");
     save();
     set_next_delay(delay);
     poll->done();
 }
 
-void HttpSource::report(const std::string& problem) {
-    // Once per change of problem, else once an hour: a source down for a day is 24 lines,
-    // not 144. The problem text without the counters decides "change".
-    const std::string kind = problem.substr(0, problem.find(" (failure "));
-    const auto now = context_.clock.now();
-    if (kind == last_problem_ && last_report_ && now - *last_report_ < kReportEvery) {
-        return;
+void HttpSource::gone(const std::shared_ptr<Poll>& poll) {
+    ++counters().gone;
+    fetched(FetchResult::Gone);
+    record_.disabled = true;
+    record_.disabled_reason = "410 Gone";
+    set_health(Health::Disabled);
+    const std::string url = net::redact(poll->url);
+    logger("sources")->error("source={} url={}: 410 Gone; source disabled until its url changes",
+                             id(), url);
+    if (context_.notify_admin) {
+        context_.notify_admin(id(), "source \"" + id() + "\" disabled: " + url +
+                                        " answered 410 Gone. Change its url in the config "
+                                        "(or remove the source) and reload.");
     }
-    last_problem_ = kind;
-    last_report_ = now;
-    logger("sources")->warn("source={} url={}: {}", id(), net::redact(record_.url),
-                            net::redact(problem));
+    save();
+    disable();
+    poll->done();
 }
 
 void HttpSource::save() {

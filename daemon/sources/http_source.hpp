@@ -6,8 +6,8 @@
 // fetched, `fetch_article` replaces each new item's text with its page's article text, a
 // `page` source hands on only paragraphs it has not seen before. Failures back off
 // exponentially with jitter (capped, never giving up); 429/503 Retry-After pauses the host;
-// 410 Gone disables the source; a permanent redirect seen on kRedirectPolls consecutive polls
-// becomes the polled URL.
+// 410 Gone disables the source (logged, counted, announced on the admin channel); a permanent
+// redirect seen on kRedirectPolls consecutive polls becomes the polled URL.
 
 #include <set>
 
@@ -43,15 +43,17 @@ private:
     void failed(const std::shared_ptr<Poll>& poll, const std::string& problem,
                 std::optional<TimePoint> retry_at = std::nullopt);
     void succeeded();
+    void gone(const std::shared_ptr<Poll>& poll);
     void track_redirects(const net::Response& response);
     void save();
+    // Reads record_ from the state store once; sets the health it remembers.
+    void load_record();
     net::Request make_request(const std::string& url, bool conditional, std::string& error);
-    void report(const std::string& problem);
+    // "url=..." with userinfo and tokens redacted, for log lines.
+    std::string where() const;
 
     state::SourceRecord record_;
     bool loaded_ = false;
-    std::string last_problem_;
-    std::optional<TimePoint> last_report_;
 };
 
 }  // namespace ww::sources

@@ -2,7 +2,23 @@
 
 #include <algorithm>
 
+#include "wirewatch/log.hpp"
+
 namespace ww::sources {
+
+bool LogThrottle::allow(const std::string& kind, std::chrono::system_clock::time_point now) {
+    if (kind == last_kind_ && last_ && now - *last_ < kEvery) {
+        return false;
+    }
+    last_kind_ = kind;
+    last_ = now;
+    return true;
+}
+
+void LogThrottle::reset() {
+    last_kind_.clear();
+    last_.reset();
+}
 
 Source::Source(config::SourceConfig config, SourceContext& context)
     : config_(std::move(config)),
@@ -57,6 +73,56 @@ void Source::schedule(std::chrono::milliseconds delay) {
             }
         });
     });
+}
+
+void Source::poll_failed(const std::string& where, const std::string& problem,
+                         const std::string& detail) {
+    health_ = Health::Failing;
+    ++failures_;
+    if (failure_log_.allow(problem, context_.clock.now())) {
+        logger("sources")->warn("source={} {}: {}{}", id(), where, problem, detail);
+    }
+}
+
+void Source::poll_succeeded(const std::string& where) {
+    if (health_ == Health::Failing && failures_ > 0) {
+        logger("sources")->info("source={} {}: recovered after {} failed poll{}", id(), where,
+                                failures_, failures_ == 1 ? "" : "s");
+    }
+    health_ = Health::Ok;
+    failures_ = 0;
+    failure_log_.reset();
+}
+
+void Source::warn_throttled(const std::string& where, const std::string& problem,
+                            const std::string& detail) {
+    if (warning_log_.allow(problem, context_.clock.now())) {
+        logger("sources")->warn("source={} {}: {}{}", id(), where, problem, detail);
+    }
+}
+
+void Source::carry_over(const Source& previous) {
+    health_ = previous.health_;
+    failures_ = previous.failures_;
+    failure_log_ = previous.failure_log_;
+    warning_log_ = previous.warning_log_;
+}
+
+void Source::restore_health(Health health, int failures) {
+    health_ = health;
+    failures_ = failures;
+}
+
+void Source::fetched(FetchResult result) {
+    if (context_.metrics != nullptr) {
+        context_.metrics->fetched(id(), result);
+    }
+}
+
+void Source::parse_error() {
+    if (context_.metrics != nullptr) {
+        context_.metrics->parse_error(id());
+    }
 }
 
 }  // namespace ww::sources

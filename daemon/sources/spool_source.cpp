@@ -177,12 +177,13 @@ void SpoolSource::poll(std::function<void()> done) {
             files.push_back(entry.path());
         }
     }
+    const std::string where = "path=" + config_.path.string();
     if (ec) {
-        logger("sources")->warn("source={} path={}: cannot list spool folder: {}", id(),
-                                config_.path.string(), ec.message());
+        poll_failed(where, "cannot list spool folder: " + ec.message());
         done();
         return;
     }
+    poll_succeeded(where);
     // Oldest first, so alerts come out in the order files arrived.
     std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
         std::error_code ea;

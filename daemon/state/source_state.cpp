@@ -128,7 +128,7 @@ void SourceState::add_fingerprints(const std::string& source_id,
     tx.commit();
 }
 
-int SourceState::maybe_prune(TimePoint now, std::chrono::hours retention) {
+int SourceState::maybe_prune(TimePoint now, std::chrono::milliseconds retention) {
     if (last_prune_ && now - *last_prune_ < std::chrono::hours(1)) {
         return 0;
     }

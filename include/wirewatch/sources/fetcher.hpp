@@ -23,6 +23,8 @@
 
 namespace ww::sources {
 
+class SourceMetrics;
+
 using TimePoint = std::chrono::system_clock::time_point;
 
 // Process-wide counters for the metrics endpoint and tests.
@@ -70,6 +72,10 @@ public:
     void pause_host(const std::string& host, TimePoint until);
     std::optional<TimePoint> host_paused_until(const std::string& host) const;
 
+    // Where fetch times go (wirewatch_fetch_duration_seconds); null: nowhere. Must outlive
+    // this Fetcher.
+    void set_metrics(SourceMetrics* metrics) { metrics_ = metrics; }
+
     std::size_t queued() const { return queue_.size(); }
     std::size_t in_flight() const { return in_flight_; }
 
@@ -90,6 +96,7 @@ private:
     std::map<std::string, int> per_host_;
     std::map<std::string, TimePoint> paused_;
     std::size_t in_flight_ = 0;
+    SourceMetrics* metrics_ = nullptr;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

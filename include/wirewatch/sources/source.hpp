@@ -18,6 +18,7 @@
 #include "wirewatch/config/config.hpp"
 #include "wirewatch/diagnostics.hpp"
 #include "wirewatch/document.hpp"
+#include "wirewatch/sources/source_metrics.hpp"
 
 namespace ww::state {
 class SourceState;
@@ -49,6 +50,25 @@ struct SourceContext {
     // Persistent poll state; null for dry runs (`wirewatchd fetch`): nothing is remembered,
     // no validators are sent, every page paragraph counts as new.
     state::SourceState* state = nullptr;
+    // Fetch and parse counters; null where nobody scrapes them (`wirewatchd fetch`, tests).
+    SourceMetrics* metrics = nullptr;
+    // Tells the administrator about something that needs a person (a source disabled by 410
+    // Gone): the daemon sends it to [daemon] admin_channel. Null or empty: log only.
+    std::function<void(const std::string& source_id, const std::string& message)> notify_admin;
+};
+
+// Decides whether a repeated problem is logged again: the first time, whenever its kind
+// changes, and at most once an hour while it stays the same. A source down for a day is 24
+// lines, not 144.
+class LogThrottle {
+public:
+    static constexpr std::chrono::hours kEvery{1};
+    bool allow(const std::string& kind, std::chrono::system_clock::time_point now);
+    void reset();
+
+private:
+    std::string last_kind_;
+    std::optional<std::chrono::system_clock::time_point> last_;
 };
 
 class Source {
@@ -60,6 +80,11 @@ public:
 
     const std::string& id() const { return config_.id; }
     const config::SourceConfig& config() const { return config_; }
+    // For wirewatch_sources_by_state and STATUS=.
+    Health health() const { return health_; }
+    // A reload replaces every Source: the new one for the same id keeps the old one's health
+    // and log throttling, so a failing source is neither "never polled" nor logged afresh.
+    void carry_over(const Source& previous);
 
     // Polls soon, then every `interval` with jitter, until stop().
     void start();
@@ -79,6 +104,23 @@ protected:
     // Expires when this source is destroyed: pass as the owner of asynchronous work.
     std::weak_ptr<void> lifetime() const { return lifetime_; }
 
+    // A poll failed: health becomes Failing and `problem` is logged (warn) as LogThrottle
+    // allows; `detail` (failure count, next try) is appended but does not make it "new".
+    // `where` is the log context after source=, e.g. "url=https://host/feed" (redacted).
+    void poll_failed(const std::string& where, const std::string& problem,
+                     const std::string& detail = "");
+    // A poll succeeded: health becomes Ok; the first success after failures is logged.
+    void poll_succeeded(const std::string& where);
+    // A problem that does not fail the poll (a malformed feed that was recovered): logged as
+    // LogThrottle allows, independently of failures.
+    void warn_throttled(const std::string& where, const std::string& problem,
+                        const std::string& detail = "");
+    // Restores health remembered across a restart (HTTP sources keep it in the state store).
+    void restore_health(Health health, int failures);
+    void set_health(Health health) { health_ = health; }
+    void fetched(FetchResult result);
+    void parse_error();
+
     config::SourceConfig config_;
     SourceContext& context_;
     std::minstd_rand random_;
@@ -92,6 +134,10 @@ private:
     bool polling_ = false;
     bool disabled_ = false;
     std::optional<std::chrono::milliseconds> next_delay_override_;
+    Health health_ = Health::NeverPolled;
+    int failures_ = 0;  // consecutive, for the "recovered" line
+    LogThrottle failure_log_;
+    LogThrottle warning_log_;
     std::shared_ptr<int> lifetime_ = std::make_shared<int>(0);
 };
 

@@ -48,9 +48,10 @@ public:
     void add_fingerprints(const std::string& source_id, const std::vector<std::string>& fps,
                           TimePoint now);
 
-    // Forgets seen items and fingerprints older than `retention`, at most once an hour.
-    // Returns the number of rows removed (0 when it was not due).
-    int maybe_prune(TimePoint now, std::chrono::hours retention = std::chrono::hours(24 * 30));
+    // Forgets seen items and fingerprints older than `retention` ([daemon] seen_retention),
+    // at most once an hour. Returns the number of rows removed (0 when it was not due).
+    int maybe_prune(TimePoint now,
+                    std::chrono::milliseconds retention = std::chrono::hours(24 * 30));
 
 private:
     Store& store_;

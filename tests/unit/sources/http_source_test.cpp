@@ -1,12 +1,16 @@
 #include "sources/http_source.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <boost/asio/io_context.hpp>
+#include <sstream>
 
 #include "support/http_server.hpp"
 #include "support/temp_dir.hpp"
+#include "wirewatch/log.hpp"
 #include "wirewatch/sources/fetcher.hpp"
+#include "wirewatch/sources/source_metrics.hpp"
 #include "wirewatch/state/source_state.hpp"
 #include "wirewatch/state/store.hpp"
 #include "wirewatch/text/normalize.hpp"
@@ -55,6 +59,18 @@ struct Harness {
                           }});
         context->fetcher = fetcher.get();
         context->state = source_state.get();
+        context->metrics = &metrics;
+        context->notify_admin = [this](const std::string& source_id, const std::string& text) {
+            admin_notices.push_back(source_id + ": " + text);
+        };
+        fetcher->set_metrics(&metrics);
+    }
+
+    double fetches(const std::string& source, const std::string& result) {
+        return static_cast<double>(
+            registry.counter("wirewatch_fetches_total", "", {"source", "result"})
+                .with({source, result})
+                .value());
     }
 
     HttpSource& add(const std::string& id, const std::string& url,
@@ -88,6 +104,38 @@ struct Harness {
     std::unique_ptr<SourceContext> context;
     std::vector<std::unique_ptr<HttpSource>> sources_;
     std::vector<Batch> batches;
+    metrics::Registry registry;
+    SourceMetrics metrics{registry};
+    std::vector<std::string> admin_notices;
+};
+
+// The "sources" logger's lines while it lives.
+class CapturedLog {
+public:
+    CapturedLog() : sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)) {
+        sink_->set_pattern("%l %v");
+        logger("sources")->sinks().push_back(sink_);
+    }
+    ~CapturedLog() {
+        auto& sinks = logger("sources")->sinks();
+        sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+    }
+    // Lines at this level ("warning", "info", "error") containing `text`.
+    int count(const std::string& level, const std::string& text) const {
+        std::istringstream in(out_.str());
+        int n = 0;
+        for (std::string line; std::getline(in, line);) {
+            if (line.rfind(level + " ", 0) == 0 && line.find(text) != std::string::npos) {
+                ++n;
+            }
+        }
+        return n;
+    }
+    std::string text() const { return out_.str(); }
+
+private:
+    std::ostringstream out_;
+    std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
 };
 
 TEST(HttpSource, ConditionalGetAndValidatorsSurviveRestart) {
@@ -262,15 +310,152 @@ TEST(HttpSource, GoneDisablesTheSourceAcrossRestarts) {
     HttpServer server;
     server.route("/feed", Reply{410, {}, ""});
     Harness h(dir.path());
+    CapturedLog log;
     const auto before = counters().gone.load();
-    auto& s = h.add("s", server.url("/feed"));
+    // A token in the URL must not reach the log or the notice.
+    auto& s = h.add("s", server.url("/feed?token=s3cr3t-value"));
     h.poll(s);
     EXPECT_TRUE(s.record().disabled);
+    EXPECT_EQ(s.health(), Health::Disabled);
     EXPECT_EQ(counters().gone.load(), before + 1);
+    EXPECT_EQ(h.fetches("s", "gone"), 1);
+    // The admin is told: one error line with source= and url=, and one notice.
+    EXPECT_EQ(log.count("error", "source=s url=" + server.url("/feed?token=***") + ": 410 Gone"), 1)
+        << log.text();
+    ASSERT_EQ(h.admin_notices.size(), 1u);
+    EXPECT_NE(h.admin_notices[0].find("source \"s\" disabled"), std::string::npos);
+    EXPECT_NE(h.admin_notices[0].find("410 Gone"), std::string::npos);
+    EXPECT_EQ(log.text().find("s3cr3t-value"), std::string::npos) << log.text();
+    EXPECT_EQ(h.admin_notices[0].find("s3cr3t-value"), std::string::npos);
     h.reopen();
-    auto& again = h.add("s", server.url("/feed"));
+    auto& again = h.add("s", server.url("/feed?token=s3cr3t-value"));
     h.poll(again);
     EXPECT_EQ(server.count("/feed"), 1);
+    EXPECT_EQ(again.health(), Health::Disabled);
+    EXPECT_EQ(h.admin_notices.size(), 1u);  // told once, not at every restart
+}
+
+TEST(HttpSource, FetchesAreCountedBySourceAndResult) {
+    testing::TempDir dir;
+    HttpServer server;
+    const std::string etag = "\"v1\"";
+    server.route("/feed", [&](const SeenRequest& req) {
+        if (req.header("if-none-match") == etag) {
+            return Reply{304, {{"ETag", etag}}, ""};
+        }
+        return Reply{200, {{"ETag", etag}}, rss({{"a", "A"}})};
+    });
+    server.route("/broken", Reply{500, {}, ""});
+    server.route("/junk", Reply{200, {}, "this is neither a feed nor a page \x01\x02"});
+    server.route("/busy", Reply{429, {{"Retry-After", "120"}}, ""});
+    server.route("/messy", Reply{200,
+                                 {},
+                                 "<rss version=\"2.0\"><channel><item><title>A & B"
+                                 "</title><guid>m1</guid></item></channel></rss>"});
+    Harness h(dir.path());
+    h.metrics.configured({{.id = "feed", .type = "feed"}, {.id = "drop", .type = "spool"}});
+    // Every result of a configured fetching source exists at 0 before its first poll.
+    for (const char* result : {"ok", "not_modified", "error", "gone", "paused"}) {
+        EXPECT_EQ(h.fetches("feed", result), 0) << result;
+    }
+    auto& feed = h.add("feed", server.url("/feed"));
+    EXPECT_EQ(feed.health(), Health::NeverPolled);
+    h.poll(feed);
+    h.poll(feed);
+    EXPECT_EQ(h.fetches("feed", "ok"), 1);
+    EXPECT_EQ(h.fetches("feed", "not_modified"), 1);
+    EXPECT_EQ(feed.health(), Health::Ok);
+
+    auto& broken = h.add("broken", server.url("/broken"));
+    h.poll(broken);
+    EXPECT_EQ(h.fetches("broken", "error"), 1);
+    EXPECT_EQ(broken.health(), Health::Failing);
+
+    auto& junk = h.add("junk", server.url("/junk"));
+    h.poll(junk);
+    EXPECT_EQ(h.fetches("junk", "error"), 1);
+    auto& parse_errors = h.registry.counter("wirewatch_parse_errors_total", "", {"source"});
+    EXPECT_EQ(parse_errors.with({"junk"}).value(), 1u);
+
+    auto& messy = h.add("messy", server.url("/messy"));
+    h.poll(messy);
+    EXPECT_EQ(h.fetches("messy", "ok"), 1);  // recovered: used, and counted as a parse error
+    EXPECT_EQ(parse_errors.with({"messy"}).value(), 1u);
+    EXPECT_EQ(messy.health(), Health::Ok);
+
+    auto& busy = h.add("busy", server.url("/busy"));
+    h.poll(busy);
+    h.poll(busy);  // its host is paused now: no request, still counted
+    EXPECT_EQ(h.fetches("busy", "paused"), 2);
+    EXPECT_EQ(server.count("/busy"), 1);
+
+    // One observation per HTTP request made.
+    auto& seconds = h.registry.histogram("wirewatch_fetch_duration_seconds", "", {},
+                                         metrics::seconds_buckets());
+    EXPECT_EQ(seconds.get().snapshot().count, 6u);
+
+    h.metrics.health({feed.health(), broken.health(), junk.health(), Health::NeverPolled});
+    auto& by_state = h.registry.gauge("wirewatch_sources_by_state", "", {"state"});
+    EXPECT_EQ(by_state.with({"ok"}).value(), 1);
+    EXPECT_EQ(by_state.with({"failing"}).value(), 2);
+    EXPECT_EQ(by_state.with({"never_polled"}).value(), 1);
+    EXPECT_EQ(by_state.with({"disabled"}).value(), 0);
+    // Ids, never URLs, in the labels.
+    EXPECT_EQ(h.registry.expose().find("127.0.0.1"), std::string::npos);
+}
+
+TEST(HttpSource, AFailingSourceLogsOncePerChangeOrHourNotEveryPoll) {
+    testing::TempDir dir;
+    HttpServer server;
+    server.route("/feed", Reply{500, {}, ""});
+    Harness h(dir.path());
+    CapturedLog log;
+    auto& s = h.add("s", server.url("/feed"));
+    for (int i = 0; i < 5; ++i) {
+        h.poll(s);
+        h.clock.advance(std::chrono::minutes(10));
+    }
+    EXPECT_EQ(log.count("warning", "source=s url="), 1) << log.text();
+    EXPECT_EQ(log.count("warning", "HTTP 500 (failure 1,"), 1) << log.text();
+    // Another problem is a change of state: logged at once.
+    server.route("/feed", Reply{404, {}, ""});
+    h.poll(s);
+    EXPECT_EQ(log.count("warning", "HTTP 404 (failure 6,"), 1) << log.text();
+    // The same problem an hour later: logged again, once.
+    h.clock.advance(std::chrono::minutes(61));
+    h.poll(s);
+    h.poll(s);
+    EXPECT_EQ(log.count("warning", "HTTP 404"), 2) << log.text();
+    // Recovery is one line, and the next failure is news again.
+    server.route("/feed", Reply{200, {}, rss({{"a", "A"}})});
+    h.poll(s);
+    EXPECT_EQ(log.count("info",
+                        "source=s url=" + server.url("/feed") + ": recovered after 8 failed polls"),
+              1)
+        << log.text();
+    server.route("/feed", Reply{500, {}, ""});
+    h.poll(s);
+    EXPECT_EQ(log.count("warning", "HTTP 500 (failure 1,"), 2) << log.text();
+    EXPECT_EQ(log.count("warning", "source=s"), 4) << log.text();
+}
+
+TEST(HttpSource, ARecoveredMalformedFeedWarnsOnceAnHourNotEveryPoll) {
+    testing::TempDir dir;
+    HttpServer server;
+    server.route("/feed", Reply{200,
+                                {},
+                                "<rss version=\"2.0\"><channel><item><title>A & B"
+                                "</title><guid>m1</guid></item></channel></rss>"});
+    Harness h(dir.path());
+    CapturedLog log;
+    auto& s = h.add("s", server.url("/feed"));
+    for (int i = 0; i < 3; ++i) {
+        h.poll(s);
+    }
+    EXPECT_EQ(log.count("warning", "malformed"), 1) << log.text();
+    h.clock.advance(std::chrono::minutes(61));
+    h.poll(s);
+    EXPECT_EQ(log.count("warning", "malformed"), 2) << log.text();
 }
 
 TEST(HttpSource, TricklingServerTimesOutWhileOtherSourcesKeepPolling) {
