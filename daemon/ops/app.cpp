@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -27,6 +28,7 @@ namespace ww::ops {
 namespace {
 
 constexpr auto kRuleWatchInterval = std::chrono::seconds(2);
+constexpr auto kPruneEvery = std::chrono::hours(1);
 
 // Everything built from one version of the config. Swapped whole on reload.
 struct Generation {
@@ -56,7 +58,7 @@ std::string rule_files_signature(const std::vector<std::filesystem::path>& files
 
 struct App::Impl {
     Impl(boost::asio::io_context& io, const Clock& clock, AppOptions options)
-        : io(io), clock(clock), options(std::move(options)), watch_timer(io) {}
+        : io(io), clock(clock), options(std::move(options)), watch_timer(io), prune_timer(io) {}
 
     boost::asio::io_context& io;
     const Clock& clock;
@@ -71,6 +73,7 @@ struct App::Impl {
     std::unique_ptr<Generation> current;
     boost::asio::thread_pool compile_pool{1};
     boost::asio::steady_timer watch_timer;
+    boost::asio::steady_timer prune_timer;
     std::string watched_signature;
     std::function<void()> on_rules_changed;
     bool reloading = false;
@@ -84,7 +87,10 @@ struct App::Impl {
     std::unique_ptr<Generation> build(LoadedConfig loaded, Diagnostics& diags);
     void activate(std::unique_ptr<Generation> next);
     bool emit(sources::Batch& batch);
+    void notify_admin(const std::string& source_id, const std::string& message);
+    void collect();
     void watch_rules();
+    void prune_seen();
     // What channels are built with; its pointers are set before the first load and stay.
     notify::NotifierContext channel_context() const { return {&io, transfers.get(), &clock, {}}; }
 };
@@ -99,6 +105,11 @@ std::unique_ptr<Generation> App::Impl::build(LoadedConfig loaded, Diagnostics& d
                        generation->loaded.config.daemon.user_agent);
     generation->context->fetcher = fetcher.get();
     generation->context->state = source_state.get();
+    generation->context->metrics = &app_metrics.sources();
+    generation->context->notify_admin = [this](const std::string& source_id,
+                                               const std::string& message) {
+        notify_admin(source_id, message);
+    };
     for (const auto& source_config : generation->loaded.config.sources) {
         if (auto source = sources::make_source(source_config, *generation->context, diags)) {
             generation->sources.push_back(std::move(source));
@@ -113,8 +124,15 @@ std::unique_ptr<Generation> App::Impl::build(LoadedConfig loaded, Diagnostics& d
 
 void App::Impl::activate(std::unique_ptr<Generation> next) {
     if (current) {
+        std::map<std::string, const sources::Source*> previous;
         for (auto& source : current->sources) {
             source->stop();
+            previous.emplace(source->id(), source.get());
+        }
+        for (auto& source : next->sources) {
+            if (auto it = previous.find(source->id()); it != previous.end()) {
+                source->carry_over(*it->second);
+            }
         }
     }
     dispatcher->set_channels(next->loaded.channels);
@@ -189,6 +207,41 @@ bool App::Impl::emit(sources::Batch& batch) {
     return true;
 }
 
+void App::Impl::notify_admin(const std::string& source_id, const std::string& message) {
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+    try {
+        if (dispatcher->notify_admin(
+                "source-" + source_id + "-" + std::to_string(now), "source-disabled", message,
+                "`wirewatchd fetch " + source_id + "` shows what its url answers now.")) {
+            logger("ops")->info("source={}: admin channel notified", source_id);
+        }
+    } catch (const state::StoreError& e) {
+        logger("ops")->error("source={}: cannot queue the admin notice: {}", source_id, e.what());
+    }
+}
+
+// Gauges read on demand, just before a scrape.
+void App::Impl::collect() {
+    try {
+        const auto pending = store->list(state::DeliveryState::Pending, 1);
+        std::optional<double> age;
+        if (!pending.empty()) {
+            age = std::chrono::duration<double>(clock.now() - pending.front().created_at).count();
+        }
+        app_metrics.outbox(store->pending_count(), age);
+    } catch (const state::StoreError& e) {
+        logger("ops")->warn("metrics: cannot read the outbox: {}", e.what());
+    }
+    std::vector<sources::Health> health;
+    if (current) {
+        for (const auto& source : current->sources) {
+            health.push_back(source->health());
+        }
+    }
+    app_metrics.sources().health(health);
+}
+
 void App::Impl::watch_rules() {
     watch_timer.expires_after(kRuleWatchInterval);
     watch_timer.async_wait([this](const boost::system::error_code& ec) {
@@ -206,6 +259,26 @@ void App::Impl::watch_rules() {
             }
         }
         watch_rules();
+    });
+}
+
+// Seen ids and page fingerprints older than [daemon] seen_retention go, now and every hour.
+void App::Impl::prune_seen() {
+    try {
+        const int removed =
+            source_state->maybe_prune(clock.now(), current->loaded.config.daemon.seen_retention);
+        if (removed > 0) {
+            logger("state")->info("pruned {} seen item{} older than seen_retention", removed,
+                                  removed == 1 ? "" : "s");
+        }
+    } catch (const state::StoreError& e) {
+        logger("state")->warn("cannot prune seen items: {}", e.what());
+    }
+    prune_timer.expires_after(kPruneEvery);
+    prune_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !stopping) {
+            prune_seen();
+        }
     });
 }
 
@@ -229,6 +302,7 @@ bool App::load(Diagnostics& diags) {
     if (!loaded) {
         return false;
     }
+    config::register_secrets(loaded->config);
     try {
         impl_->store = state::Store::open(loaded->config.daemon.state_dir);
         impl_->source_state = std::make_unique<state::SourceState>(*impl_->store);
@@ -238,6 +312,7 @@ bool App::load(Diagnostics& diags) {
     }
     impl_->fetcher = std::make_unique<sources::Fetcher>(
         *impl_->transfers, impl_->clock, loaded->config.fetch, loaded->config.daemon.user_agent);
+    impl_->fetcher->set_metrics(&impl_->app_metrics.sources());
     impl_->dispatcher =
         std::make_unique<alerts::Dispatcher>(impl_->io, *impl_->store, impl_->clock);
     impl_->dispatcher->set_metrics(impl_->registry);
@@ -246,19 +321,7 @@ bool App::load(Diagnostics& diags) {
         return false;
     }
     impl_->activate(std::move(generation));
-    impl_->registry.on_collect([&impl = *impl_] {
-        try {
-            const auto pending = impl.store->list(state::DeliveryState::Pending, 1);
-            std::optional<double> age;
-            if (!pending.empty()) {
-                age = std::chrono::duration<double>(impl.clock.now() - pending.front().created_at)
-                          .count();
-            }
-            impl.app_metrics.outbox(impl.store->pending_count(), age);
-        } catch (const state::StoreError& e) {
-            logger("ops")->warn("metrics: cannot read the outbox: {}", e.what());
-        }
-    });
+    impl_->registry.on_collect([&impl = *impl_] { impl.collect(); });
     return true;
 }
 
@@ -269,6 +332,7 @@ void App::start() {
     }
     impl_->dispatcher->kick();
     impl_->watch_rules();
+    impl_->prune_seen();
 }
 
 void App::poll_all_once(std::function<void()> done) {
@@ -312,6 +376,7 @@ void App::reload(std::function<void(bool)> done) {
             impl.reloading = false;
             std::unique_ptr<Generation> next;
             if (*loaded) {
+                config::register_secrets((**loaded).config);
                 next = impl.build(std::move(**loaded), *diags);
             }
             auto log = logger("ops");
@@ -339,6 +404,7 @@ void App::reload(std::function<void(bool)> done) {
 void App::shutdown(std::function<void()> done) {
     impl_->stopping = true;
     impl_->watch_timer.cancel();
+    impl_->prune_timer.cancel();
     if (impl_->current) {
         for (auto& source : impl_->current->sources) {
             source->stop();
@@ -371,8 +437,24 @@ std::string App::status() const {
         return "not loaded";
     }
     std::string text = impl_->current->loaded.summary();
+    std::map<sources::Health, int> by_health;
+    for (const auto& source : impl_->current->sources) {
+        ++by_health[source->health()];
+    }
+    if (!impl_->current->sources.empty()) {
+        // "sources: 3 ok, 1 failing"; states no source is in are left out.
+        std::string health;
+        for (auto state : {sources::Health::Ok, sources::Health::Failing, sources::Health::Disabled,
+                           sources::Health::NeverPolled}) {
+            if (by_health[state] > 0) {
+                health += (health.empty() ? "" : ", ") + std::to_string(by_health[state]) + " " +
+                          sources::health_name(state);
+            }
+        }
+        text += "; sources: " + health;
+    }
     try {
-        text += ", outbox " + std::to_string(impl_->store->pending_count()) + " pending";
+        text += "; outbox " + std::to_string(impl_->store->pending_count()) + " pending";
     } catch (const state::StoreError&) {
     }
     return text;

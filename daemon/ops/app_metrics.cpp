@@ -56,7 +56,8 @@ AppMetrics::AppMetrics(metrics::Registry& registry)
       outbox_oldest_age_(registry
                              .gauge("wirewatch_outbox_oldest_pending_age_seconds",
                                     "Age of the oldest pending outbox delivery; 0 when none.")
-                             .get()) {
+                             .get()),
+      sources_metrics_(registry) {
     registry.gauge("wirewatch_build_info", "Always 1; the version is in the label.", {"version"})
         .with({WW_VERSION})
         .set(1);
@@ -74,6 +75,7 @@ void AppMetrics::activated(const LoadedConfig& loaded, std::chrono::system_clock
     for (const auto& source : loaded.config.sources) {
         documents_.with({source.id});
     }
+    sources_metrics_.configured(loaded.config.sources);
     std::map<std::string, int> by_type = {{"feed", 0}, {"sitemap", 0}, {"page", 0}, {"spool", 0}};
     for (const auto& source : loaded.config.sources) {
         ++by_type[source.type];

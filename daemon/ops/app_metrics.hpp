@@ -14,6 +14,7 @@
 
 #include "wirewatch/metrics.hpp"
 #include "wirewatch/rules/rule_set.hpp"
+#include "wirewatch/sources/source_metrics.hpp"
 
 namespace ww::ops {
 
@@ -37,6 +38,8 @@ public:
     void outbox(std::int64_t pending, std::optional<double> oldest_age_seconds);
 
     metrics::Registry& registry() { return registry_; }
+    // Fetches, fetch time, parse errors, sources by state: updated by the sources part.
+    sources::SourceMetrics& sources() { return sources_metrics_; }
 
 private:
     metrics::Registry& registry_;
@@ -52,6 +55,7 @@ private:
     metrics::Gauge& last_reload_;
     metrics::Gauge& outbox_pending_;
     metrics::Gauge& outbox_oldest_age_;
+    sources::SourceMetrics sources_metrics_;
 };
 
 }  // namespace ww::ops

@@ -80,7 +80,9 @@ void print_hit(const std::string& name, const rules::Hit& hit, bool json) {
     if (json) {
         nlohmann::json spans = nlohmann::json::array();
         for (const auto& span : hit.spans) {
-            spans.push_back({span.begin, span.end});
+            // The field names where the offsets count from: a title hit is not at body[start].
+            spans.push_back(
+                {{"field", field_name(span.field)}, {"start", span.begin}, {"end", span.end}});
         }
         nlohmann::json line = {{"file", name},
                                {"rule", hit.rule_id},

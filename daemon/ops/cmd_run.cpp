@@ -16,6 +16,8 @@ namespace ww::ops {
 
 namespace {
 
+constexpr auto kStatusEvery = std::chrono::seconds(30);
+
 // SIGHUP reloads; SIGINT/SIGTERM stop gracefully; a second SIGINT/SIGTERM stops at once.
 void handle_signals(boost::asio::signal_set& signals, App& app, boost::asio::io_context& io,
                     bool& stopping) {
@@ -106,6 +108,7 @@ int cmd_run(const Args& args) {
         logger("ops")->info("running: {}", app.status());
         notify_ready(app.status());
         start_watchdog(io);
+        refresh_status_every(io, kStatusEvery, [&app] { return app.status(); });
     }
     io.run();
     logger("ops")->info("stopped");

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 
+#include "wirewatch/net/transfers.hpp"
 #include "wirewatch/notify/notifier.hpp"
+#include "wirewatch/sources/fetcher.hpp"
 #include "wirewatch/sources/source.hpp"
 
 namespace ww::ops {
@@ -47,6 +49,11 @@ void check_sources(const config::Config& config, Diagnostics& diags) {
     boost::asio::io_context io;
     SystemClock clock;
     sources::SourceContext context{io, clock, config.fetch, [](sources::Batch&) { return true; }};
+    // Built, never run: without it every http(s) source would be refused, as it is by the
+    // commands that fetch nothing.
+    net::Transfers transfers(io);
+    sources::Fetcher fetcher(transfers, clock, config.fetch, config.daemon.user_agent);
+    context.fetcher = &fetcher;
     for (const auto& source : config.sources) {
         sources::make_source(source, context, diags);
     }

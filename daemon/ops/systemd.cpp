@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <boost/asio/steady_timer.hpp>
+#include <cstdlib>
 #include <memory>
 
 namespace ww::ops {
@@ -22,7 +23,29 @@ void ping_every(std::shared_ptr<boost::asio::steady_timer> timer,
     });
 }
 
+void refresh_status(std::shared_ptr<boost::asio::steady_timer> timer, std::chrono::seconds period,
+                    std::shared_ptr<std::function<std::string()>> status) {
+    timer->expires_after(period);
+    timer->async_wait([timer, period, status](const boost::system::error_code& ec) {
+        if (ec) {
+            return;
+        }
+        notify_status((*status)());
+        refresh_status(timer, period, status);
+    });
+}
+
 }  // namespace
+
+void refresh_status_every(boost::asio::io_context& io, std::chrono::seconds period,
+                          std::function<std::string()> status) {
+    const char* socket = std::getenv("NOTIFY_SOCKET");
+    if (socket == nullptr || *socket == '\0') {
+        return;
+    }
+    refresh_status(std::make_shared<boost::asio::steady_timer>(io), period,
+                   std::make_shared<std::function<std::string()>>(std::move(status)));
+}
 
 void notify_ready(const std::string& status) {
     sd_notify(0, ("READY=1\nSTATUS=" + status).c_str());
