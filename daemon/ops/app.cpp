@@ -70,6 +70,7 @@ struct App::Impl {
     std::unique_ptr<sources::Fetcher> fetcher;
     std::unique_ptr<state::SourceState> source_state;
     std::unique_ptr<alerts::Dispatcher> dispatcher;
+    std::unique_ptr<alerts::DigestTimer> digests;
     std::unique_ptr<Generation> current;
     boost::asio::thread_pool compile_pool{1};
     boost::asio::steady_timer watch_timer;
@@ -138,6 +139,7 @@ void App::Impl::activate(std::unique_ptr<Generation> next) {
     dispatcher->set_channels(next->loaded.channels);
     dispatcher->set_rate_limits(alerts::rate_limits(next->loaded.config.channels));
     dispatcher->set_admin_channel(next->loaded.config.daemon.admin_channel);
+    digests->set_router(next->loaded.router);
     // Keep the old generation alive until the loop has unwound any handler of it.
     auto old = std::move(current);
     current = std::move(next);
@@ -154,13 +156,12 @@ void App::Impl::activate(std::unique_ptr<Generation> next) {
 bool App::Impl::emit(sources::Batch& batch) {
     auto log = logger("sources");
     const auto now = clock.now();
-    const auto now_seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
     const Generation& generation = *current;
     try {
         const bool record_only =
             !batch.alert_on_first_poll && !store->source_polled_before(batch.source_id);
         std::vector<std::string> new_ids;
-        std::vector<state::NewAlert> alerts;
+        alerts::Routed routed;  // queued, held for digests, or folded (near-duplicates)
         std::set<std::string> in_batch;
         for (auto& doc : batch.documents) {
             if (doc.item_id.empty()) {
@@ -181,15 +182,10 @@ bool App::Impl::emit(sources::Batch& batch) {
             if (hits.empty()) {
                 continue;
             }
-            for (const auto& alert : generation.loaded.router->route(doc, hits, now_seconds)) {
-                const auto* subscriber = generation.loaded.subscriber(alert.subscriber_id);
-                alerts.push_back({alert.id, alert.subscriber_id,
-                                  notify::to_json(alert).dump(
-                                      -1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                  subscriber ? subscriber->channels : std::vector<std::string>{}});
-            }
+            generation.loaded.router->route_into(doc, hits, now, *store, routed);
         }
-        const int added = store->record(batch.source_id, new_ids, alerts, now);
+        const int added =
+            store->record(batch.source_id, new_ids, routed.alerts, routed.prints, now);
         app_metrics.alerts_queued(added);
         if (record_only) {
             log->info("source={}: first poll, recorded {} existing items without alerting",
@@ -315,6 +311,8 @@ bool App::load(Diagnostics& diags) {
     impl_->fetcher->set_metrics(&impl_->app_metrics.sources());
     impl_->dispatcher =
         std::make_unique<alerts::Dispatcher>(impl_->io, *impl_->store, impl_->clock);
+    impl_->digests = std::make_unique<alerts::DigestTimer>(
+        impl_->io, *impl_->store, impl_->clock, [&impl = *impl_] { impl.dispatcher->kick(); });
     impl_->dispatcher->set_metrics(impl_->registry);
     auto generation = impl_->build(std::move(*loaded), diags);
     if (!generation) {
@@ -331,6 +329,7 @@ void App::start() {
         source->start();
     }
     impl_->dispatcher->kick();
+    impl_->digests->kick();  // a digest that fell due while the daemon was down goes out now
     impl_->watch_rules();
     impl_->prune_seen();
 }
@@ -404,6 +403,9 @@ void App::reload(std::function<void(bool)> done) {
 void App::shutdown(std::function<void()> done) {
     impl_->stopping = true;
     impl_->watch_timer.cancel();
+    if (impl_->digests) {
+        impl_->digests->stop();
+    }
     impl_->prune_timer.cancel();
     if (impl_->current) {
         for (auto& source : impl_->current->sources) {

@@ -1,0 +1,123 @@
+// A digest subscriber end to end: documents routed and recorded on disk, the daemon "down"
+// over the due time, then on restart the digest timer's first tick queues one digest and the
+// dispatcher delivers it through a real JSON-lines file channel.
+
+#include <date/date.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/temp_dir.hpp"
+#include "wirewatch/alerts/digest.hpp"
+#include "wirewatch/alerts/dispatcher.hpp"
+#include "wirewatch/alerts/router.hpp"
+
+namespace ww::alerts {
+namespace {
+
+using namespace std::chrono_literals;
+
+TimePoint utc(int y, unsigned m, unsigned d, int h, int mi = 0) {
+    return date::sys_days{date::year{y} / date::month{m} / date::day{d}} + std::chrono::hours(h) +
+           std::chrono::minutes(mi);
+}
+
+std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
+    std::vector<nlohmann::json> lines;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(nlohmann::json::parse(line));
+    }
+    return lines;
+}
+
+Document doc(std::string source, std::string url, std::string title, std::string lead) {
+    Document d;
+    d.source_id = std::move(source);
+    d.item_id = url;
+    d.url = std::move(url);
+    d.title = std::move(title);
+    d.summary = std::move(lead);
+    return d;
+}
+
+rules::Hit hit(std::string rule) {
+    rules::Hit h;
+    h.rule_id = std::move(rule);
+    h.severity = rules::Severity::High;
+    h.terms = {h.rule_id};
+    return h;
+}
+
+TEST(DigestDelivery, OneDigestThroughAFileChannelAfterARestartPastItsDueTime) {
+    ww::testing::TempDir dir;
+    const auto out_file = dir.path() / "alerts.jsonl";
+    config::SubscriberConfig desk;
+    desk.id = "desk";
+    desk.mode = "digest";
+    desk.digest_at = {"08:00"};
+    desk.timezone = "Europe/Berlin";
+    desk.channels = {"out"};
+    auto router = std::make_shared<const Router>(std::vector<config::SubscriberConfig>{desk});
+    const std::string lead =
+        "Syrian government and opposition negotiators agreed on Tuesday to a ceasefire in the "
+        "northern city of Aleppo, the United Nations envoy said after two days of talks.";
+
+    {  // Before the due time (08:00 in Berlin = 07:00Z): held on disk, nothing sent.
+        auto store = state::Store::open(dir.path() / "state");
+        const TimePoint t = utc(2026, 1, 15, 20);
+        for (const Document& d :
+             {doc("reuters", "https://r/1", "Ceasefire agreed for Aleppo", lead),
+              doc("ap", "https://ap/1", "Aleppo ceasefire agreed, UN says", lead),
+              doc("bbc", "https://bbc/1", "Floods in Valencia",
+                  "Heavy rain flooded the streets of Valencia overnight, emergency services "
+                  "said, and schools across the region were closed on Thursday.")}) {
+            Routed routed;
+            router->route_into(d, {hit("ceasefire")}, t, *store, routed);
+            store->record(d.source_id, {d.item_id}, routed.alerts, routed.prints, t);
+        }
+        EXPECT_EQ(store->pending_count(), 0);
+    }
+
+    // Restarted at 09:30 local: the 08:00 digest is overdue and goes out on the first tick.
+    ManualClock clock(utc(2026, 1, 16, 8, 30));
+    boost::asio::io_context io;
+    auto store = state::Store::open(dir.path() / "state");
+    config::ChannelConfig file;
+    file.id = "out";
+    file.type = "file";
+    file.format = "json";
+    file.path = out_file;
+    Diagnostics diags;
+    std::shared_ptr<notify::Notifier> channel =
+        notify::make_notifier(file, {&io, nullptr, &clock, {}}, diags);
+    ASSERT_TRUE(channel) << diags.error_count();
+    Dispatcher dispatcher(io, *store, clock);
+    dispatcher.set_channels({{"out", channel}});
+    DigestTimer timer(io, *store, clock, [&] { dispatcher.kick(); });
+    timer.set_router(router);
+    timer.kick();
+    io.poll();
+
+    const auto lines = read_lines(out_file);
+    ASSERT_EQ(lines.size(), 1u);
+    const auto& digest = lines[0];
+    EXPECT_EQ(digest["id"], digest_id("desk", utc(2026, 1, 16, 7)));
+    EXPECT_EQ(digest["subscriber"], "desk");
+    ASSERT_EQ(digest["items"].size(), 2u);  // the AP copy folded into Reuters'
+    EXPECT_EQ(digest["items"][0]["title"], "Ceasefire agreed for Aleppo");
+    EXPECT_EQ(digest["items"][0]["also_reported_by"], nlohmann::json::array({"ap"}));
+    EXPECT_EQ(digest["items"][1]["title"], "Floods in Valencia");
+    EXPECT_EQ(store->pending_count(), 0);
+
+    // The next tick has nothing due: no empty digest.
+    clock.set(utc(2026, 1, 17, 8));
+    timer.kick();
+    io.poll();
+    EXPECT_EQ(read_lines(out_file).size(), 1u);
+    timer.stop();
+}
+
+}  // namespace
+}  // namespace ww::alerts
