@@ -341,6 +341,32 @@ TEST(Redact, RemovesSecrets) {
     EXPECT_EQ(redact("https://api.example.com/feed?id=3&token=s3cr3t&x=1"),
               "https://api.example.com/feed?id=3&token=***&x=1");
     EXPECT_EQ(redact("plain text, nothing secret"), "plain text, nothing secret");
+    // The patterns run only when their literal is there; case must not hide it.
+    EXPECT_EQ(redact("X-API-KEY: abc"), "X-API-KEY: ***");
+    EXPECT_EQ(redact("Proxy-Authorization: Basic eA=="), "Proxy-Authorization: ***");
+    EXPECT_EQ(redact("Cookie: session=1"), "Cookie: ***");
+    EXPECT_EQ(redact("HTTPS://HOOKS.SLACK.COM/services/T/B/X"), "HTTPS://HOOKS.SLACK.COM/***");
+    EXPECT_EQ(redact("GET https://x.example/a?SIG=abc"), "GET https://x.example/a?SIG=***");
+    EXPECT_EQ(redact("https://example.com/feed?page=2"), "https://example.com/feed?page=2");
+    EXPECT_EQ(redact("mail jane@example.com"), "mail jane@example.com");
+}
+
+// A server that announces its length gets the body in one piece, whatever the chunking.
+TEST(Transfers, BodyWithContentLengthArrivesWhole) {
+    HttpServer server;
+    std::string big(300000, 'x');
+    for (std::size_t i = 0; i < big.size(); i += 1000) {
+        big[i] = static_cast<char>('a' + (i / 1000) % 26);
+    }
+    server.route("/big", Reply{200, {{"Content-Type", "text/plain"}}, big});
+    boost::asio::io_context io;
+    Transfers transfers(io);
+    Response got;
+    transfers.fetch(Request{server.url("/big")}, [&](Response r) { got = std::move(r); });
+    io.run();
+    EXPECT_EQ(got.result, CURLE_OK);
+    EXPECT_EQ(got.status, 200);
+    EXPECT_EQ(got.body, big);
 }
 
 }  // namespace
