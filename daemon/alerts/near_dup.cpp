@@ -37,10 +37,25 @@ std::string_view drop_dateline(std::string_view text) {
     return text.substr(i + 1);
 }
 
+// 40 words and a dateline fit in far fewer bytes; a body may be megabytes, and normalizing is
+// the costly part of a fingerprint.
+constexpr std::size_t kLeadBytes = 2048;
+
+// The first `max` bytes of UTF-8 `text`, not cutting a character.
+std::string_view prefix(std::string_view text, std::size_t max) {
+    if (text.size() <= max) {
+        return text;
+    }
+    while (max > 0 && (static_cast<unsigned char>(text[max]) & 0xC0) == 0x80) {
+        --max;
+    }
+    return text.substr(0, max);
+}
+
 // Normalized words of `text`, at most `limit` of them appended to `out`.
 void append_words(std::string_view text, std::size_t limit, bool dateline,
                   std::vector<std::string>& out) {
-    const std::string folded = text::normalize_string(text);
+    const std::string folded = text::normalize_string(prefix(text, kLeadBytes));
     std::string_view rest = folded;
     if (dateline) {
         rest = drop_dateline(rest);
