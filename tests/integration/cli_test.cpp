@@ -1,9 +1,16 @@
 // The wirewatchd binary as an administrator uses it: check, run --once, signals.
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "support/daemon_config.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -28,28 +35,7 @@ keywords = ["Aleppo", "Alep"]
 )";
 
 std::string config_with(const std::string& extra_daemon = "") {
-    return "[daemon]\nlog_level = \"info\"\nshutdown_grace = \"2s\"\n" + extra_daemon +
-           R"(
-[rules]
-files = ["rules/*.toml"]
-watch = false
-
-[[source]]
-id = "drop"
-type = "spool"
-path = "spool"
-interval = "1s"
-
-[[channel]]
-id = "out"
-type = "stdout"
-format = "json"
-
-[[subscriber]]
-id = "desk"
-rules = ["*"]
-channels = ["out"]
-)";
+    return testing::daemon_test_config({.daemon_keys = extra_daemon});
 }
 
 TEST(Cli, CheckReportsAConfigTypoAndABadRegexTogetherAndExits78) {
@@ -82,6 +68,21 @@ TEST(Cli, CheckOfAGoodConfigExitsZeroAndSummarises) {
                             &err, dir.path());
     EXPECT_EQ(code, 0) << err;
     EXPECT_EQ(out, "wirewatch.toml: ok (1 source, 2 rules, 1 channel, 1 subscriber)\n");
+}
+
+TEST(Cli, CheckAcceptsHttpSources) {
+    TempDir dir;
+    dir.write("wirewatch.toml", testing::daemon_test_config(
+                                    {.more = "[[source]]\nid = \"wire\"\ntype = \"feed\"\n"
+                                             "url = \"https://news.example.org/rss.xml\"\n"}));
+    dir.write("rules/a.toml", kRules);
+    std::string out;
+    std::string err;
+    EXPECT_EQ(testing::run({kBinary, "check", "--config", "wirewatch.toml"}, dir.path(), &out, &err,
+                           dir.path()),
+              0)
+        << out << err;
+    EXPECT_NE(out.find("2 sources"), std::string::npos) << out;
 }
 
 TEST(Cli, CheckRulesAloneNeedsNoConfig) {
@@ -159,8 +160,7 @@ TEST(Cli, SighupWithABrokenConfigKeepsTheOldOneAndSigtermExitsZero) {
     EXPECT_NE(daemon.err().find("unknown key 'bogus_key'"), std::string::npos) << daemon.err();
 
     // Still running on the old config: a dropped file alerts.
-    dir.write("spool/.incoming", "Aleppo truce holds\nQuiet night reported.\n");
-    std::filesystem::rename(dir / "spool/.incoming", dir / "spool/flash.txt");
+    testing::drop_file(dir, "flash.txt", "Aleppo truce holds\nQuiet night reported.\n");
     ASSERT_TRUE(daemon.wait_for_output("\"title\":\"Aleppo truce holds\"")) << daemon.err();
 
     // A fixed config with a new rule is taken on the next SIGHUP.
@@ -168,8 +168,7 @@ TEST(Cli, SighupWithABrokenConfigKeepsTheOldOneAndSigtermExitsZero) {
     dir.write("rules/b.toml", "[[rule]]\nid = \"harvest\"\nkeywords = [\"harvest\"]\n");
     daemon.signal(SIGHUP);
     ASSERT_TRUE(daemon.wait_for_output("3 rules")) << daemon.err();
-    dir.write("spool/.incoming", "Harvest festival\nApples everywhere.\n");
-    std::filesystem::rename(dir / "spool/.incoming", dir / "spool/harvest.txt");
+    testing::drop_file(dir, "harvest.txt", "Harvest festival\nApples everywhere.\n");
     ASSERT_TRUE(daemon.wait_for_output("\"title\":\"Harvest festival\"")) << daemon.err();
 
     daemon.signal(SIGTERM);
@@ -191,6 +190,75 @@ TEST(Cli, RuleFileEditsAreReloadedWithoutASignal) {
     ASSERT_TRUE(daemon.wait_for_output("3 rules")) << daemon.err();
     daemon.signal(SIGTERM);
     EXPECT_EQ(daemon.wait(), 0);
+}
+
+// A datagram socket standing in for systemd's $NOTIFY_SOCKET.
+class NotifySocket {
+public:
+    explicit NotifySocket(const std::filesystem::path& path)
+        : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+        EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0)
+            << std::strerror(errno);
+    }
+    ~NotifySocket() { ::close(fd_); }
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    // Reads messages until one contains `text` and returns it; "" when none came in 30 s.
+    std::string until(const std::string& text) {
+        for (int waited = 0; waited < 300; ++waited) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) {
+                continue;
+            }
+            char buffer[4096];
+            const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+            if (n > 0 &&
+                std::string(buffer, static_cast<std::size_t>(n)).find(text) != std::string::npos) {
+                return std::string(buffer, static_cast<std::size_t>(n));
+            }
+        }
+        return "";
+    }
+
+private:
+    int fd_;
+};
+
+TEST(Cli, SystemdHearsReadyStatusReloadWatchdogAndStopping) {
+    TempDir dir;
+    dir.write("wirewatch.toml", config_with());
+    dir.write("rules/a.toml", kRules);
+    NotifySocket notify(dir / "notify");
+    // Only the child sees these: they are set around the fork.
+    setenv("NOTIFY_SOCKET", (dir / "notify").c_str(), 1);
+    setenv("WATCHDOG_USEC", "1000000", 1);
+    Process daemon({kBinary, "run", "--config", "wirewatch.toml", "--state-dir", "state"},
+                   dir.path(), dir.path());
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+
+    const std::string ready = notify.until("READY=1");
+    EXPECT_NE(ready.find("STATUS=1 source, 2 rules, 1 channel, 1 subscriber; sources: 1 "
+                         "never_polled; outbox 0 pending"),
+              std::string::npos)
+        << ready;
+    EXPECT_NE(notify.until("WATCHDOG=1"), "");
+
+    testing::drop_file(dir, "a.txt", "Truce talks\nA truce was agreed.\n");
+    ASSERT_TRUE(daemon.wait_for_output("\"title\":\"Truce talks\"")) << daemon.err();
+    daemon.signal(SIGHUP);
+    EXPECT_NE(notify.until("RELOADING=1\nMONOTONIC_USEC="), "");
+    // After the reload the source keeps its health: it is not "never polled" again.
+    const std::string reloaded = notify.until("READY=1");
+    EXPECT_NE(reloaded.find("; sources: 1 ok; outbox "), std::string::npos) << reloaded;
+
+    daemon.signal(SIGTERM);
+    EXPECT_NE(notify.until("STOPPING=1"), "");
+    EXPECT_EQ(daemon.wait(), 0) << daemon.err();
 }
 
 }  // namespace
