@@ -250,6 +250,116 @@ bool is_hangul_vt_jamo(char32_t cp) {
     return (cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2);
 }
 
+using FoldWork = std::array<utf8proc_int32_t, kWorkCodePoints>;
+
+// NFKC (+ case folding, + mark stripping) of one segment of valid UTF-8 into `work`; returns
+// the number of code points, or -1 when utf8proc fails (cannot happen for a bounded segment).
+utf8proc_ssize_t fold_code_points(const unsigned char* bytes, std::size_t size,
+                                  const NormalizeOptions& options, FoldWork& work) {
+    utf8proc_option_t opts =
+        static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE);
+    if (options.fold_case) {
+        opts = static_cast<utf8proc_option_t>(opts | UTF8PROC_CASEFOLD);
+    }
+    utf8proc_ssize_t count =
+        utf8proc_decompose(bytes, static_cast<utf8proc_ssize_t>(size), work.data(),
+                           static_cast<utf8proc_ssize_t>(work.size()), opts);
+    if (count < 0 || static_cast<std::size_t>(count) > work.size()) {
+        return -1;
+    }
+    if (options.fold_diacritics) {
+        utf8proc_ssize_t kept = 0;
+        for (utf8proc_ssize_t k = 0; k < count; ++k) {
+            const auto cp = static_cast<char32_t>(work[k]);
+            if (is_foldable_mark(cp)) {
+                continue;
+            }
+            const char32_t repl = fold_undecomposable(cp);
+            if (repl == kDropped) {
+                continue;
+            }
+            work[kept++] = static_cast<utf8proc_int32_t>(repl != 0 ? repl : cp);
+        }
+        count = kept;
+    }
+    // Recompose: what stays after stripping (Hangul jamo, kana + voicing mark, letters with
+    // marks we keep) goes back to NFC form, which with the compatibility decomposition above
+    // makes NFKC.
+    if (count > 0) {
+        count = utf8proc_normalize_utf32(
+            work.data(), count, static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    }
+    return count;
+}
+
+// What a two-byte code point standing alone (no marks after it) folds to, per option
+// combination: accented Latin, Greek and Cyrillic capitals are most of the non-ASCII letters
+// in news, and each cost two utf8proc calls. Only results made of plain letters are kept
+// (`size` 0 sends the code point to the general path): no spaces, dashes, quotes or drops,
+// whose handling depends on the text around them.
+struct FoldedTwoByte {
+    std::uint8_t size = 0;
+    std::array<char, 7> bytes{};
+};
+using TwoByteFolds = std::array<FoldedTwoByte, 0x800>;
+
+FoldedTwoByte fold_alone(char32_t cp, const NormalizeOptions& options, const AsciiTables& ascii) {
+    FoldedTwoByte out;
+    char in[4];
+    const std::size_t in_len = detail::encode(cp, in);
+    FoldWork work;
+    const utf8proc_ssize_t count =
+        fold_code_points(reinterpret_cast<const unsigned char*>(in), in_len, options, work);
+    if (count <= 0) {
+        return out;
+    }
+    std::size_t size = 0;
+    for (utf8proc_ssize_t k = 0; k < count; ++k) {
+        const auto c = static_cast<char32_t>(work[k]);
+        char buf[4];
+        std::size_t len = 1;
+        if (c < 0x80) {
+            const unsigned char v = (options.fold_case ? ascii.folded : ascii.plain)[c];
+            if (v == kAsciiDrop || v == kAsciiSpace || v == '-' || v == '\'' || v == '"') {
+                return FoldedTwoByte{};
+            }
+            buf[0] = static_cast<char>(v);
+        } else {
+            const utf8proc_property_t* prop =
+                utf8proc_get_property(static_cast<utf8proc_int32_t>(c));
+            if (classify(c, prop) != Fold::kKeep || is_mark(prop)) {
+                return FoldedTwoByte{};
+            }
+            len = detail::encode(c, buf);
+        }
+        if (size + len > out.bytes.size()) {
+            return FoldedTwoByte{};
+        }
+        std::memcpy(out.bytes.data() + size, buf, len);
+        size += len;
+    }
+    out.size = static_cast<std::uint8_t>(size);
+    return out;
+}
+
+// By option_bit index (2 * fold_case + fold_diacritics), built on first use.
+const FoldedTwoByte* two_byte_folds(bool fold_case, bool fold_diacritics) {
+    static const std::array<TwoByteFolds, 4> tables = [] {
+        std::array<TwoByteFolds, 4> t{};
+        for (const bool c : {false, true}) {
+            for (const bool d : {false, true}) {
+                const NormalizeOptions options{c, d};
+                TwoByteFolds& table = t[(c ? 2 : 0) + (d ? 1 : 0)];
+                for (char32_t cp = 0x80; cp < 0x800; ++cp) {
+                    table[cp] = fold_alone(cp, options, kAscii);
+                }
+            }
+        }
+        return t;
+    }();
+    return tables[(fold_case ? 2 : 0) + (fold_diacritics ? 1 : 0)].data();
+}
+
 // Output writer. Keeps the text and map in presized buffers written through raw pointers, so
 // the fast path does plain stores; `WithMap` false compiles the map away for normalize_string.
 //
@@ -261,7 +371,9 @@ class Writer {
 public:
     Writer(std::string& text, std::vector<std::uint32_t>& map, std::size_t input_size)
         : text_(text), map_(map) {
-        grow(input_size + input_size / 8 + 16);
+        // Output is rarely longer than the input (ligatures, "ß"); ensure() grows if it is.
+        // A larger first guess costs a zero fill of text and map on every call.
+        grow(input_size + 16);
     }
 
     // Room for `extra` more bytes.
@@ -360,6 +472,7 @@ public:
           options_(options),
           ascii_(options.fold_case ? kAscii.folded.data() : kAscii.plain.data()),
           facts_(two_byte_facts()),
+          two_byte_(two_byte_folds(options.fold_case, options.fold_diacritics)),
           option_bit_(option_bit(options.fold_case, options.fold_diacritics)),
           out_(text, map, in.size()) {}
 
@@ -574,6 +687,17 @@ private:
             out_.set_last_end(end32);
             return end;
         }
+        if (count == 1 && cp < 0x800) {
+            const FoldedTwoByte& folded = two_byte_[cp];
+            if (folded.size != 0) {
+                out_.ensure(folded.size);
+                for (std::size_t k = 0; k < folded.size; ++k) {
+                    out_.put(static_cast<unsigned char>(folded.bytes[k]), src);
+                }
+                out_.set_last_end(end32);
+                return end;
+            }
+        }
         if (count == 1 && (starter.stable & option_bit_) != 0) {
             // Already in folded NFKC form on its own (most CJK, Arabic, lowercase Cyrillic):
             // copy the bytes.
@@ -608,16 +732,9 @@ private:
             size = copy_visible(start, end, visible.data());
             bytes = visible.data();
         }
-        utf8proc_option_t opts =
-            static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE);
-        if (options_.fold_case) {
-            opts = static_cast<utf8proc_option_t>(opts | UTF8PROC_CASEFOLD);
-        }
-        std::array<utf8proc_int32_t, kWorkCodePoints> work;
-        utf8proc_ssize_t count =
-            utf8proc_decompose(bytes, static_cast<utf8proc_ssize_t>(size), work.data(),
-                               static_cast<utf8proc_ssize_t>(work.size()), opts);
-        if (count < 0 || static_cast<std::size_t>(count) > work.size()) {
+        FoldWork work;
+        const utf8proc_ssize_t count = fold_code_points(bytes, size, options_, work);
+        if (count < 0) {
             // Cannot happen for a bounded segment of valid UTF-8; keep the bytes rather than
             // lose text.
             out_.ensure(size);
@@ -626,29 +743,6 @@ private:
             }
             out_.set_last_end(static_cast<std::uint32_t>(end));
             return;
-        }
-        if (options_.fold_diacritics) {
-            utf8proc_ssize_t kept = 0;
-            for (utf8proc_ssize_t k = 0; k < count; ++k) {
-                const auto cp = static_cast<char32_t>(work[k]);
-                if (is_foldable_mark(cp)) {
-                    continue;
-                }
-                const char32_t repl = fold_undecomposable(cp);
-                if (repl == kDropped) {
-                    continue;
-                }
-                work[kept++] = static_cast<utf8proc_int32_t>(repl != 0 ? repl : cp);
-            }
-            count = kept;
-        }
-        // Recompose: what stays after stripping (Hangul jamo, kana + voicing mark, letters
-        // with marks we keep) goes back to NFC form, which with the compatibility
-        // decomposition above makes NFKC.
-        if (count > 0) {
-            count = utf8proc_normalize_utf32(
-                work.data(), count,
-                static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
         }
         bool after_space = false;
         for (utf8proc_ssize_t k = 0; k < count; ++k) {
@@ -756,6 +850,7 @@ private:
     const NormalizeOptions& options_;
     const unsigned char* ascii_;
     const CodePointFacts* facts_;
+    const FoldedTwoByte* two_byte_;
     unsigned option_bit_;
     Writer<WithMap> out_;
 };

@@ -3,6 +3,7 @@
 #include "wirewatch/text/normalize.hpp"
 
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
 #include <string>
 #include <vector>
@@ -199,6 +200,36 @@ TEST(Normalize, LongMarkRunDoesNotOverflow) {
     expected += " z";
     EXPECT_EQ(n.text, expected);
     ASSERT_EQ(n.to_original.size(), n.text.size() + 1);
+}
+
+// A two-byte letter on its own takes a precomputed fold; followed by U+034F COMBINING
+// GRAPHEME JOINER (a mark that changes nothing else) it goes through utf8proc as a segment.
+// Both must agree for every option combination, or the table was built wrong.
+TEST(Normalize, TwoByteLettersFoldAloneAsInASegment) {
+    const std::string cgj = "\u034F";
+    for (const bool fold_case : {false, true}) {
+        for (const bool fold_diacritics : {false, true}) {
+            const NormalizeOptions options{fold_case, fold_diacritics};
+            for (char32_t cp = 0x80; cp < 0x800; ++cp) {
+                const auto category = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+                if (category < UTF8PROC_CATEGORY_LU || category > UTF8PROC_CATEGORY_LO) {
+                    continue;  // letters only: spaces, dashes and marks fold by context
+                }
+                std::string letter;
+                letter += static_cast<char>(0xC0 | (cp >> 6));
+                letter += static_cast<char>(0x80 | (cp & 0x3F));
+                const std::string folded = normalize(letter, options).text;
+                if (folded.empty() || folded.find(' ') != std::string::npos) {
+                    continue;  // U+037A YPOGEGRAMMENI is a space and a mark under NFKC
+                }
+                const std::string marked = normalize("x " + letter + cgj + " x", options).text;
+                const std::string expected = "x " + folded + (fold_diacritics ? "" : cgj) + " x";
+                ASSERT_EQ(marked, expected)
+                    << "U+" << std::hex << static_cast<unsigned>(cp) << " case " << fold_case
+                    << " diacritics " << fold_diacritics;
+            }
+        }
+    }
 }
 
 TEST(Normalize, LongAsciiTextGrowsBuffersCorrectly) {
