@@ -127,12 +127,19 @@ std::filesystem::path cache_file(const std::filesystem::path& dir, const Hash128
 
 bool load_cache(const std::filesystem::path& file, const Hash128& key,
                 const std::array<bool, kSlots>& expected, DatabaseSlots& dbs, std::string& why) {
-    std::ifstream in(file, std::ios::binary);
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
     if (!in) {
         why = "not found";
         return false;
     }
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // One read of the whole file: istreambuf_iterator went byte by byte (~10 ms for 3 MB).
+    const std::streamoff file_size = in.tellg();
+    std::string data(file_size > 0 ? static_cast<std::size_t>(file_size) : 0, '\0');
+    in.seekg(0);
+    if (!in.read(data.data(), static_cast<std::streamsize>(data.size()))) {
+        why = "cannot read";
+        return false;
+    }
     std::string_view rest = data;
     if (rest.size() < sizeof kMagic + 16 + 8 + 8 ||
         std::memcmp(rest.data(), kMagic, sizeof kMagic) != 0) {

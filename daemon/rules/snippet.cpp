@@ -37,11 +37,43 @@ std::size_t prev_char(std::string_view s, std::size_t i) {
 }
 
 std::size_t count_chars(std::string_view s, std::size_t from, std::size_t to) {
+    // A plain loop over the bytes, which the compiler vectorizes.
+    const char* p = s.data();
     std::size_t n = 0;
     for (std::size_t i = from; i < to; ++i) {
-        n += !continuation(s, i);
+        n += (static_cast<unsigned char>(p[i]) & 0xC0) != 0x80;
     }
     return n;
+}
+
+// Moves `pos` (a character boundary) back over up to `k` characters and returns how many it
+// passed. Whole stretches at a time: a stretch of `step` bytes holds `step` characters minus
+// its continuation bytes, so ASCII text takes one vectorizable count per call.
+std::size_t chars_back(std::string_view s, std::size_t& pos, std::size_t k) {
+    std::size_t moved = 0;
+    while (moved < k && pos > 0) {
+        const std::size_t from = pos - std::min(k - moved, pos);
+        moved += count_chars(s, from, pos);
+        pos = from;
+    }
+    while (continuation(s, pos)) {
+        ++pos;  // landed inside a character that was not counted
+    }
+    return moved;
+}
+
+// Moves `pos` (a character boundary) forward over up to `k` characters and returns how many.
+std::size_t chars_forward(std::string_view s, std::size_t& pos, std::size_t k) {
+    std::size_t moved = 0;
+    while (moved < k && pos < s.size()) {
+        const std::size_t to = pos + std::min(k - moved, s.size() - pos);
+        moved += count_chars(s, pos, to);
+        pos = to;
+        while (continuation(s, pos)) {
+            ++pos;  // finish the last character started
+        }
+    }
+    return moved;
 }
 
 bool is_space(std::string_view s, std::size_t i) {
@@ -69,18 +101,10 @@ Snippet make_snippet(std::string_view original, std::size_t begin, std::size_t e
     const std::size_t span_chars = count_chars(original, begin, end);
     const std::size_t budget = chars > span_chars ? chars - span_chars : 0;
     std::size_t start = begin;
-    std::size_t left = 0;
-    for (; left < budget / 2 && start > 0; ++left) {
-        start = prev_char(original, start);
-    }
+    const std::size_t left = chars_back(original, start, budget / 2);
     std::size_t stop = end;
-    std::size_t right = 0;
-    for (; left + right < budget && stop < n; ++right) {
-        stop = next_char(original, stop);
-    }
-    for (; left + right < budget && start > 0; ++left) {
-        start = prev_char(original, start);
-    }
+    const std::size_t right = chars_forward(original, stop, budget - left);
+    chars_back(original, start, budget - left - right);
     // Never start or stop inside a word: drop the partial word, then the spaces beside it.
     if (start > 0 && word_char_before(original, start) && word_char_at(original, start)) {
         while (start < begin && word_char_at(original, start)) {
@@ -109,11 +133,11 @@ Snippet make_snippet(std::string_view original, std::size_t begin, std::size_t e
         out.text += kEllipsis;
     }
     out.text.append(original.substr(start, stop - start));
+    char* text = out.text.data();
     for (std::size_t i = lead; i < out.text.size(); ++i) {
-        char& c = out.text[i];
-        if (c == '\n' || c == '\r' || c == '\t') {
-            c = ' ';  // same length, so marks stay valid
-        }
+        const char c = text[i];
+        // Same length, so marks stay valid; a select the compiler vectorizes.
+        text[i] = (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
     }
     if (stop < n) {
         out.text += kEllipsis;
