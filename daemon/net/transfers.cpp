@@ -187,6 +187,10 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
             destroy(*transfer);
         }
         transfers.clear();
+        for (CURL* easy : spare_easies) {
+            curl_easy_cleanup(easy);
+        }
+        spare_easies.clear();
         // Closes cached connections: on_close_socket runs for each, while `sockets` still
         // exists.
         curl_multi_cleanup(multi);
@@ -202,6 +206,12 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
     CURLM* multi = nullptr;
     std::unordered_map<int, std::shared_ptr<Socket>> sockets;
     std::unordered_map<Id, std::unique_ptr<Transfer>> transfers;
+    // Easy handles of finished fetches, reset and kept for the next ones: an init and a
+    // cleanup per transfer are allocations on the loop thread. (Connections, the DNS cache and
+    // TLS sessions are the multi handle's either way.) Handles given to perform() are the
+    // caller's configuration and are never kept.
+    static constexpr std::size_t kMaxSpareEasies = 64;
+    std::vector<CURL*> spare_easies;
     Id next_id = 1;
     bool in_action = false;
 
@@ -468,12 +478,26 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
         });
     }
 
+    CURL* take_easy() {
+        if (spare_easies.empty()) {
+            return curl_easy_init();
+        }
+        CURL* easy = spare_easies.back();
+        spare_easies.pop_back();
+        return easy;
+    }
+
     void destroy(Transfer& t) {
         if (t.easy != nullptr) {
             if (!t.finished) {
                 curl_multi_remove_handle(multi, t.easy);
             }
-            curl_easy_cleanup(t.easy);
+            if (t.is_fetch && spare_easies.size() < kMaxSpareEasies) {
+                curl_easy_reset(t.easy);  // every option back to its default
+                spare_easies.push_back(t.easy);
+            } else {
+                curl_easy_cleanup(t.easy);
+            }
             t.easy = nullptr;
         }
         curl_slist_free_all(t.header_list);
@@ -524,7 +548,7 @@ Transfers::Id Transfers::fetch(Request request, std::function<void(Response)> do
     t->fetch_done = std::move(done);
     t->max_body = request.max_body;
     t->hop_url = request.url;
-    t->easy = curl_easy_init();
+    t->easy = impl_->take_easy();
     if (t->easy == nullptr) {
         impl_->fail_later(std::move(t), CURLE_FAILED_INIT, "curl_easy_init failed");
         return 0;

@@ -5,6 +5,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <mutex>
+#include <vector>
 
 #include "support/http_server.hpp"
 #include "support/temp_dir.hpp"
@@ -300,6 +302,49 @@ TEST(Transfers, PostAndHead) {
     r = fetch_one(head);
     EXPECT_EQ(r.result, CURLE_OK) << r.error;
     EXPECT_TRUE(r.body.empty());
+}
+
+// Easy handles are reused from one fetch to the next on the same Transfers: nothing of a
+// POST (method, body, headers, agent) or a HEAD may leak into the GET that follows.
+TEST(Transfers, ReusedHandlesForgetThePreviousRequest) {
+    HttpServer server;
+    std::mutex seen_mutex;  // the handler runs on the server's thread
+    std::vector<testing::SeenRequest> seen;
+    server.route("/echo", [&](const testing::SeenRequest& req) {
+        std::lock_guard<std::mutex> lock(seen_mutex);
+        seen.push_back(req);
+        return Reply{200, {}, req.method + " body"};
+    });
+    boost::asio::io_context io;
+    Transfers transfers(io);
+    Request post{server.url("/echo")};
+    post.method = "POST";
+    post.body = "payload";
+    post.headers = {"X-Only-Once: 1"};
+    post.user_agent = "first-agent";
+    Request head{server.url("/echo")};
+    head.method = "HEAD";
+    Request get{server.url("/echo")};
+    std::vector<Response> got;
+    transfers.fetch(post, [&](Response r) {
+        got.push_back(std::move(r));
+        transfers.fetch(head, [&](Response r2) {
+            got.push_back(std::move(r2));
+            transfers.fetch(get, [&](Response r3) { got.push_back(std::move(r3)); });
+        });
+    });
+    io.run();
+    std::lock_guard<std::mutex> lock(seen_mutex);
+    ASSERT_EQ(got.size(), 3u);
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_EQ(got[0].body, "POST body");
+    EXPECT_TRUE(got[1].body.empty());
+    EXPECT_EQ(got[2].result, CURLE_OK) << got[2].error;
+    EXPECT_EQ(got[2].body, "GET body");
+    EXPECT_EQ(seen[2].method, "GET");
+    EXPECT_EQ(seen[2].header("x-only-once"), "");
+    EXPECT_EQ(seen[2].header("content-length"), "");
+    EXPECT_EQ(seen[2].header("user-agent"), default_user_agent());
 }
 
 TEST(Transfers, RejectsHeaderInjection) {
