@@ -107,7 +107,9 @@ public:
             Group& group = set_.groups_[g];
             // "strike" and "strike*" are one literal with two refs.
             std::unordered_map<std::string_view, std::uint32_t> ids;
-            std::vector<std::vector<PatternRef>> refs;
+            ids.reserve(set_.terms_.size());
+            // (literal id, ref) in term order, grouped by id below: no vector per literal.
+            std::vector<std::pair<std::uint32_t, PatternRef>> refs;
             for (std::uint32_t t = 0; t < set_.terms_.size(); ++t) {
                 const Term& term = set_.terms_[t];
                 if (term.group != g || term.regex) {
@@ -123,20 +125,34 @@ public:
                     }
                     group.patterns.push_back(pattern(group, term.text, shape));
                     group.literal_text.push_back(std::move(shape.literal));
-                    refs.emplace_back();
                 }
-                refs[it->second].push_back(PatternRef{t, term.prefix});
+                refs.emplace_back(it->second, PatternRef{t, term.prefix});
             }
+            std::stable_sort(refs.begin(), refs.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+            group.refs.reserve(refs.size());
+            std::size_t r = 0;
             for (std::uint32_t id = 0; id < group.patterns.size(); ++id) {
                 Pattern& p = group.patterns[id];
                 p.refs_begin = static_cast<std::uint32_t>(group.refs.size());
-                group.refs.insert(group.refs.end(), refs[id].begin(), refs[id].end());
+                for (; r < refs.size() && refs[r].first == id; ++r) {
+                    group.refs.push_back(refs[r].second);
+                }
                 p.refs_end = static_cast<std::uint32_t>(group.refs.size());
             }
         }
+        // term -> rules, CSR; a rule that uses a term twice is listed once.
+        std::stable_sort(term_rules_.begin(), term_rules_.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        term_rules_.erase(std::unique(term_rules_.begin(), term_rules_.end()), term_rules_.end());
+        set_.term_rules_.reserve(term_rules_.size());
+        set_.term_rules_begin_.reserve(set_.terms_.size() + 1);
         set_.term_rules_begin_.push_back(0);
-        for (auto& rules : term_rules_) {
-            set_.term_rules_.insert(set_.term_rules_.end(), rules.begin(), rules.end());
+        std::size_t k = 0;
+        for (std::uint32_t t = 0; t < set_.terms_.size(); ++t) {
+            for (; k < term_rules_.size() && term_rules_[k].first == t; ++k) {
+                set_.term_rules_.push_back(term_rules_[k].second);
+            }
             set_.term_rules_begin_.push_back(static_cast<std::uint32_t>(set_.term_rules_.size()));
         }
     }
@@ -298,17 +314,11 @@ private:
             term_index_.emplace(key, static_cast<std::uint32_t>(set_.terms_.size()));
         if (inserted) {
             set_.terms_.push_back(std::move(term));
-            term_rules_.emplace_back();
         }
         return it->second;
     }
 
-    void link(std::uint32_t term, std::uint32_t rule) {
-        auto& rules = term_rules_[term];
-        if (rules.empty() || rules.back() != rule) {
-            rules.push_back(rule);
-        }
-    }
+    void link(std::uint32_t term, std::uint32_t rule) { term_rules_.emplace_back(term, rule); }
 
     void regex_error(const RuleDef& def, const RegexDef& re, const std::string& message) {
         diags_.error(re.where, "rule \"" + def.id + "\": regex '" + re.pattern +
@@ -381,7 +391,7 @@ private:
     CompiledRuleSet& set_;
     Diagnostics& diags_;
     std::unordered_map<std::string, std::uint32_t> term_index_;
-    std::vector<std::vector<std::uint32_t>> term_rules_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> term_rules_;  // (term, rule)
     std::vector<RegexUse> regex_uses_;
     // By group and regex id: the rule that introduced the pattern, to locate compile errors.
     std::array<std::vector<std::pair<const RuleDef*, const RegexDef*>>, kGroups> regex_first_use_;

@@ -61,6 +61,7 @@ SeparatorShape separator_shape(std::string_view normalized) {
     }
     shape.head = lead;
     shape.foot = normalized.size() - tail;
+    shape.literal.reserve(tail - lead);
     bool in_gap = false;
     for (std::size_t i = lead; i < tail; ++i) {
         if (is_separator(normalized[i])) {
