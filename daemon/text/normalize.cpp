@@ -497,7 +497,7 @@ public:
             const unsigned char v = ascii_[c];
             if (v > kAsciiSpace) {
                 // A following non-ASCII byte may be a combining mark on this character.
-                if (i + 1 < n && may_take_marks(p_[i + 1])) {
+                if (i + 1 < n && may_take_marks_at(i + 1)) {
                     i = segment(i);
                     continue;
                 }
@@ -529,19 +529,8 @@ private:
         if (f.fold != Fold::kKeep || (f.stable & option_bit_) == 0) {
             return false;
         }
-        const unsigned char next = p_[i + 2];
-        if (next < 0x80) {
-            if (ascii_[next] == kAsciiDrop) {
-                return false;
-            }
-        } else {
-            if (next < 0xC2 || next >= 0xE0 || i + 3 >= n || (p_[i + 3] & 0xC0) != 0x80) {
-                return false;
-            }
-            const CodePointFacts& nf = facts_[((next & 0x1Fu) << 6) | (p_[i + 3] & 0x3Fu)];
-            if (nf.mark || nf.fold == Fold::kDrop) {
-                return false;
-            }
+        if (may_take_marks_at(i + 2)) {
+            return false;
         }
         out_.ensure(2);
         const auto src = static_cast<std::uint32_t>(i);
@@ -551,10 +540,33 @@ private:
         return true;
     }
 
-    // Whether the ASCII character before byte `next` may have combining marks to gather: a
-    // mark would start with a non-ASCII byte, and dropped controls are looked past.
-    bool may_take_marks(unsigned char next) const {
-        return next >= 0x80 || ascii_[next] == kAsciiDrop;
+    // Whether the character before byte `j` may have combining marks to gather: the code
+    // point at `j` is a mark, or an invisible character that is looked past. Decided from the
+    // cached facts for two-byte code points and General Punctuation (an accented letter or a
+    // curly quote after an ASCII letter is the common case); anything else says "maybe" and
+    // leaves it to segment().
+    bool may_take_marks_at(std::size_t j) const {
+        const unsigned char c = p_[j];
+        if (c < 0x80) {
+            return ascii_[c] == kAsciiDrop;
+        }
+        const std::size_t n = in_.size();
+        if (c >= 0xC2 && c < 0xE0) {
+            if (j + 1 >= n || (p_[j + 1] & 0xC0) != 0x80) {
+                return true;
+            }
+            const CodePointFacts& f = facts_[((c & 0x1Fu) << 6) | (p_[j + 1] & 0x3Fu)];
+            return f.mark || f.fold == Fold::kDrop;
+        }
+        if (c == 0xE2 && j + 2 < n && (p_[j + 1] & 0xC0) == 0x80 && (p_[j + 2] & 0xC0) == 0x80) {
+            const char32_t cp =
+                ((c & 0x0Fu) << 12) | ((p_[j + 1] & 0x3Fu) << 6) | (p_[j + 2] & 0x3Fu);
+            if (cp - kPunctuationFirst < kPunctuationCount) {
+                const CodePointFacts& f = punctuation_facts()[cp - kPunctuationFirst];
+                return f.mark || f.fold == Fold::kDrop;
+            }
+        }
+        return true;
     }
 
     // Copies up to 16 bytes of plain ASCII (printable, single spaces) at `i` in one go, case
@@ -572,7 +584,7 @@ private:
                                   _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
         std::size_t len = special == 0 ? kBlock : static_cast<std::size_t>(__builtin_ctz(special));
         // The last byte copied may carry combining marks that follow it.
-        if (len > 0 && may_take_marks(p_[i + len])) {
+        if (len > 0 && may_take_marks_at(i + len)) {
             --len;
         }
         unsigned spaces =
