@@ -2,6 +2,8 @@
 // side. Each row is run alone (its own compiled set) and all rows together in one set, so
 // terms shared between rules are covered too.
 
+#include <cctype>
+#include <random>
 #include <set>
 
 #include "rules_test_util.hpp"
@@ -286,6 +288,97 @@ TEST(SemanticsTable, AllRowsInOneRuleSet) {
             ids.insert(h.rule_id);
         }
         EXPECT_EQ(ids.count("r" + std::to_string(i)) == 1, kRows[i].hit) << kRows[i];
+    }
+}
+
+// The separator rule by brute force: a term's gaps may each be ' ', '-' or nothing (all alike
+// past three gaps), its edge separators must be as written, whole words at alphanumeric
+// ends. Every spelling is searched for in random text of the same few words and separators,
+// and the spans must be exactly the engine's (which matches one separator-free literal and
+// checks the separators it left out).
+std::vector<std::pair<std::size_t, std::size_t>> spelled_spans(
+    const std::string& head, const std::vector<std::string>& chunks, const std::string& foot,
+    const std::string& text) {
+    const std::size_t gaps = chunks.size() - 1;
+    std::vector<std::string> spellings;
+    auto spell = [&](auto joiner) {
+        std::string v = head;
+        for (std::size_t c = 0; c < chunks.size(); ++c) {
+            v += (c > 0 ? joiner(c - 1) : std::string()) + chunks[c];
+        }
+        spellings.push_back(v + foot);
+    };
+    static const std::string kJoiners[] = {" ", "-", ""};
+    if (gaps <= 3) {
+        std::size_t combos = 1;
+        for (std::size_t g = 0; g < gaps; ++g) {
+            combos *= 3;
+        }
+        for (std::size_t c = 0; c < combos; ++c) {
+            spell([&](std::size_t gap) {
+                std::size_t digit = c;
+                for (std::size_t k = 0; k < gap; ++k) {
+                    digit /= 3;
+                }
+                return kJoiners[digit % 3];
+            });
+        }
+    } else {
+        for (const std::string& j : kJoiners) {
+            spell([&](std::size_t) { return j; });
+        }
+    }
+    auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    std::set<std::pair<std::size_t, std::size_t>> found;
+    for (const std::string& v : spellings) {
+        for (std::size_t p = text.find(v); p != std::string::npos; p = text.find(v, p + 1)) {
+            const std::size_t e = p + v.size();
+            if ((alnum(v.front()) && p > 0 && alnum(text[p - 1])) ||
+                (alnum(v.back()) && e < text.size() && alnum(text[e]))) {
+                continue;
+            }
+            found.emplace(p, e);
+        }
+    }
+    return {found.begin(), found.end()};
+}
+
+TEST(SemanticsSeparators, RandomTermsAndTextsAgreeWithEverySpelling) {
+    std::mt19937 rng(7);
+    auto pick = [&](const std::vector<std::string>& from) {
+        return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(rng)];
+    };
+    const std::vector<std::string> words = {"ab", "cd", "b", "abc", "dab"};
+    const std::vector<std::string> term_seps = {" ", "-", " - "};
+    const std::vector<std::string> text_seps = {" ", "-", "", "--", " - ", " -", "- "};
+    const std::vector<std::string> edges = {"", "", "", "-"};
+    for (int round = 0; round < 300; ++round) {
+        const std::size_t n = std::uniform_int_distribution<std::size_t>(1, 5)(rng);
+        std::vector<std::string> chunks;
+        std::string term = pick(edges);
+        const std::string head = term;
+        for (std::size_t c = 0; c < n; ++c) {
+            chunks.push_back(pick(words));
+            term += (c > 0 ? pick(term_seps) : std::string()) + chunks.back();
+        }
+        const std::string foot = pick(edges);
+        term += foot;
+        std::string text = "x";
+        for (int w = 0; w < 30; ++w) {
+            text += pick(text_seps) + pick(words);
+        }
+        text += " x";
+        auto set = testing::compile_text("[[rule]]\nid = \"r\"\nkeywords = ['" + term + "']\n");
+        ASSERT_TRUE(set);
+        const auto hits = testing::match_text(*set, text);
+        std::vector<std::pair<std::size_t, std::size_t>> spans;
+        for (const Hit& h : hits) {
+            for (const Span& sp : h.spans) {
+                spans.emplace_back(sp.begin, sp.end);
+            }
+        }
+        ASSERT_EQ(spans, spelled_spans(head, chunks, foot, text))
+            << "term '" << term << "' text '" << text << "'";
     }
 }
 
