@@ -29,6 +29,15 @@ seconds parse_or_throw(const std::string& text) {
     return *time;
 }
 
+const date::time_zone* locate(const std::string& name) {
+    try {
+        return date::locate_zone(name.empty() ? "UTC" : name);
+    } catch (const std::runtime_error&) {
+        throw std::runtime_error("timezone: '" + name +
+                                 "' is not a time zone the system tz database can read");
+    }
+}
+
 }  // namespace
 
 std::optional<seconds> parse_time_of_day(std::string_view text) {
@@ -51,8 +60,7 @@ std::optional<seconds> parse_time_of_day(std::string_view text) {
 }
 
 Schedule::Schedule(const config::SubscriberConfig& subscriber)
-    : zone_(date::locate_zone(subscriber.timezone.empty() ? "UTC" : subscriber.timezone)),
-      digest_(subscriber.mode == "digest") {
+    : zone_(locate(subscriber.timezone)), digest_(subscriber.mode == "digest") {
     rules::parse_severity(subscriber.urgent_severity, urgent_);
     for (const auto& at : subscriber.digest_at) {
         digest_times_.push_back(parse_or_throw(at));

@@ -66,7 +66,8 @@ Router::Router(std::vector<config::SubscriberConfig> subscribers,
         try {
             schedules_.emplace_back(subscriber);
         } catch (const std::exception& e) {
-            throw std::runtime_error("subscriber \"" + subscriber.id + "\": " + e.what());
+            throw SubscriberError(subscriber.where,
+                                  "subscriber \"" + subscriber.id + "\": " + e.what());
         }
     }
 }

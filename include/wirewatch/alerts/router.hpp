@@ -5,6 +5,7 @@
 // (route_into reads the store: event-loop thread only, like the store).
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,18 @@ struct Routed {
     std::vector<state::StoryPrint> prints;  // fingerprints of the stories that alerted
 };
 
+// A subscriber the router cannot schedule: a time zone the tz database cannot read (a file in
+// /usr/share/zoneinfo that is not a zone, like zone.tab) or a malformed time.
+class SubscriberError : public std::runtime_error {
+public:
+    SubscriberError(Location where, const std::string& message)
+        : std::runtime_error(message), where(std::move(where)) {}
+    Location where;  // the [[subscriber]] table
+};
+
 class Router {
 public:
-    // Throws std::runtime_error for a subscriber whose time zone or times cannot be read
-    // (`check` reports those first).
+    // Throws SubscriberError (`check` reports most such problems first, at the key).
     explicit Router(std::vector<config::SubscriberConfig> subscribers,
                     config::Duration near_duplicate_window = std::chrono::hours(24));
 

@@ -119,6 +119,21 @@ TEST(Router, AlertSurvivesTheJsonRoundTrip) {
     EXPECT_EQ(notify::to_json(back), notify::to_json(alert));
 }
 
+TEST(Router, ATimeZoneTheDatabaseCannotReadIsASubscriberErrorAtItsTable) {
+    auto s = subscriber("desk", {"*"});
+    s.where = {"wirewatch.toml", 12, 1};
+    s.timezone = "zone.tab";  // a file in /usr/share/zoneinfo, but no zone
+    try {
+        Router router({s});
+        FAIL() << "no error";
+    } catch (const SubscriberError& e) {
+        EXPECT_EQ(e.where.line, 12);
+        EXPECT_NE(std::string(e.what()).find("subscriber \"desk\": timezone: 'zone.tab'"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 // --- highlights -------------------------------------------------------------------------
 
 Hit hit_at(std::string rule, Severity severity, const std::string& text,
