@@ -143,8 +143,8 @@ std::optional<LoadedConfig> load_config_and_rules(const fs::path& config_path,
     try {
         loaded.router = std::make_shared<alerts::Router>(config->subscribers,
                                                          config->daemon.near_duplicate_window);
-    } catch (const std::runtime_error& e) {  // a time zone the OS tz database cannot read
-        diags.error({config->file.string(), 0, 0}, e.what());
+    } catch (const alerts::SubscriberError& e) {  // a time zone the tz database cannot read
+        diags.error(e.where, e.what());
         return std::nullopt;
     }
     loaded.config = std::move(*config);
