@@ -24,23 +24,29 @@ TEST_P(HtmlToText, Table) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, HtmlToText,
-    ::testing::Values(HtmlCase{"plain", true, "plain"},
-                      HtmlCase{"  lots   of\n\tspace  ", true, "lots of space"},
-                      HtmlCase{"<b>bold</b> and <i>it</i>", true, "bold and it"},
-                      HtmlCase{"Caf&eacute; &amp; bar &mdash; &#8217; &#x2019; &hellip;", true,
-                               "Caf\u00e9 & bar \u2014 \u2019 \u2019 \u2026"},
-                      HtmlCase{"AT&T and Q&A &bogus; &", true, "AT&T and Q&A &bogus; &"},
-                      HtmlCase{"5 < 6 > 4", true, "5 < 6 > 4"},
-                      HtmlCase{"<p>one</p><p>two</p>", false, "one\n\ntwo"},
-                      HtmlCase{"<p>one</p><p>two</p>", true, "one two"},
-                      HtmlCase{"line<br>next<br/>last", false, "line\nnext\nlast"},
-                      HtmlCase{"a<script>if (x < 1) { y = '</p>'; }</script>b", true, "ab"},
-                      HtmlCase{"a<style>p{}</style><!-- hidden -->b", true, "ab"},
-                      HtmlCase{"<a href=\"x>y\" title='a>b'>link</a>", true, "link"},
-                      HtmlCase{"x&nbsp;&nbsp;y", true, "x y"},
-                      HtmlCase{"&#146;quoted&#148;", true, "\u2019quoted\u201d"},
-                      HtmlCase{"<ul><li>one</li><li>two</li></ul>", false, "one\n\ntwo"},
-                      HtmlCase{"<![CDATA[<kept>]]>", true, "<kept>"}, HtmlCase{"", true, ""}));
+    ::testing::Values(
+        HtmlCase{"plain", true, "plain"}, HtmlCase{"  lots   of\n\tspace  ", true, "lots of space"},
+        HtmlCase{"<b>bold</b> and <i>it</i>", true, "bold and it"},
+        HtmlCase{"Caf&eacute; &amp; bar &mdash; &#8217; &#x2019; &hellip;", true,
+                 "Caf\u00e9 & bar \u2014 \u2019 \u2019 \u2026"},
+        HtmlCase{"AT&T and Q&A &bogus; &", true, "AT&T and Q&A &bogus; &"},
+        HtmlCase{"5 < 6 > 4", true, "5 < 6 > 4"},
+        HtmlCase{"<p>one</p><p>two</p>", false, "one\n\ntwo"},
+        HtmlCase{"<p>one</p><p>two</p>", true, "one two"},
+        HtmlCase{"line<br>next<br/>last", false, "line\nnext\nlast"},
+        HtmlCase{"a<script>if (x < 1) { y = '</p>'; }</script>b", true, "ab"},
+        HtmlCase{"a<style>p{}</style><!-- hidden -->b", true, "ab"},
+        HtmlCase{"<a href=\"x>y\" title='a>b'>link</a>", true, "link"},
+        HtmlCase{"x&nbsp;&nbsp;y", true, "x y"},
+        HtmlCase{"&#146;quoted&#148;", true, "\u2019quoted\u201d"},
+        HtmlCase{"<ul><li>one</li><li>two</li></ul>", false, "one\n\ntwo"},
+        // plain text takes a 16-bytes-at-a-time path; its edges:
+        HtmlCase{"abcdefghijklmno  x", true, "abcdefghijklmno x"},
+        HtmlCase{"abcdefghijklmnop  x", false, "abcdefghijklmnop x"},
+        HtmlCase{"abcdefghijklmnopq\xC2\xA0r", true, "abcdefghijklmnopq r"},
+        HtmlCase{"abcdefghijklmnopqrstuvwxyz\tend ", true, "abcdefghijklmnopqrstuvwxyz end"},
+        HtmlCase{"abcdefghijklmnopqrstuvwxyz end", false, "abcdefghijklmnopqrstuvwxyz end"},
+        HtmlCase{"<![CDATA[<kept>]]>", true, "<kept>"}, HtmlCase{"", true, ""}));
 
 TEST(TextBuilder, LinkBytesCountWordsNotTheSpacesBetweenThem) {
     TextBuilder tb;
