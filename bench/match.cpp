@@ -684,43 +684,55 @@ int on_raw(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx
     return 0;
 }
 
-double raw_hs_mbs(const std::vector<std::string>& terms, const Corpus& corpus, int passes) {
-    std::vector<const char*> exprs;
-    std::vector<std::size_t> lens;
-    std::vector<unsigned> flags(terms.size(), HS_FLAG_CASELESS);
-    std::vector<unsigned> ids;
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-        exprs.push_back(terms[i].data());
-        lens.push_back(terms[i].size());
-        ids.push_back(static_cast<unsigned>(i));
-    }
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* err = nullptr;
-    if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
-                             static_cast<unsigned>(terms.size()), HS_MODE_BLOCK, nullptr, &db,
-                             &err) != HS_SUCCESS) {
-        std::fprintf(stderr, "raw compile failed: %s\n", err ? err->message : "?");
-        std::exit(1);
-    }
-    hs_scratch_t* scratch = nullptr;
-    hs_alloc_scratch(db, &scratch);
-    RawCtx ctx;
-    auto scan = [&](const std::string& s) {
-        if (!s.empty()) {
-            hs_scan(db, s.data(), static_cast<unsigned>(s.size()), 0, scratch, on_raw, &ctx);
+// The ceiling: the bare literal set, compiled once; pass() scans the corpus.
+class RawScan {
+public:
+    RawScan(const std::vector<std::string>& terms, const Corpus& corpus) : corpus_(corpus) {
+        std::vector<const char*> exprs;
+        std::vector<std::size_t> lens;
+        std::vector<unsigned> flags(terms.size(), HS_FLAG_CASELESS);
+        std::vector<unsigned> ids;
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+            exprs.push_back(terms[i].data());
+            lens.push_back(terms[i].size());
+            ids.push_back(static_cast<unsigned>(i));
         }
-    };
-    const double mbs = best_mbs(corpus.bytes, passes, [&] {
-        for (const auto& d : corpus.docs) {
+        hs_compile_error_t* err = nullptr;
+        if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                                 static_cast<unsigned>(terms.size()), HS_MODE_BLOCK, nullptr, &db_,
+                                 &err) != HS_SUCCESS) {
+            std::fprintf(stderr, "raw compile failed: %s\n", err ? err->message : "?");
+            std::exit(1);
+        }
+        hs_alloc_scratch(db_, &scratch_);
+    }
+    ~RawScan() {
+        hs_free_scratch(scratch_);
+        hs_free_database(db_);
+    }
+    RawScan(const RawScan&) = delete;
+    RawScan& operator=(const RawScan&) = delete;
+
+    void pass() {
+        for (const auto& d : corpus_.docs) {
             scan(d.title);
             scan(d.summary);
             scan(d.body);
         }
-    });
-    hs_free_scratch(scratch);
-    hs_free_database(db);
-    return mbs;
-}
+    }
+
+private:
+    void scan(const std::string& s) {
+        if (!s.empty()) {
+            hs_scan(db_, s.data(), static_cast<unsigned>(s.size()), 0, scratch_, on_raw, &ctx_);
+        }
+    }
+
+    const Corpus& corpus_;
+    hs_database_t* db_ = nullptr;
+    hs_scratch_t* scratch_ = nullptr;
+    RawCtx ctx_;
+};
 
 // Spawns rg on `corpus` and returns its CPU seconds (user + sys, from wait4) and the count it
 // printed; seconds < 0 when it failed or ran past `limit_s` of wall time and was killed.
@@ -826,12 +838,19 @@ Row measure(std::size_t n, const std::vector<std::string>& universe, const Corpu
     row.literals = cold->stats().literal_patterns;
     row.db_mb = static_cast<double>(cold->stats().database_bytes) / 1e6;
     cold.reset();
-    c0 = cpu_now();
-    auto set = ww::rules::compile(defs, options, diags);
-    row.cached_s = cpu_now() - c0;
-    if (!set || !set->stats().from_cache) {
-        std::cerr << "bench_match: expected a cache hit\n";
-        std::exit(1);
+    // Best of three loads, like the throughput passes: the first one after the cold compile
+    // also pays for the heap that compile left behind (page faults, consolidation).
+    std::shared_ptr<const ww::rules::RuleSet> set;
+    row.cached_s = 1e9;
+    for (int load = 0; load < 3; ++load) {
+        set.reset();
+        c0 = cpu_now();
+        set = ww::rules::compile(defs, options, diags);
+        row.cached_s = std::min(row.cached_s, cpu_now() - c0);
+        if (!set || !set->stats().from_cache) {
+            std::cerr << "bench_match: expected a cache hit\n";
+            std::exit(1);
+        }
     }
 
     auto scratch = set->make_scratch();
@@ -840,22 +859,28 @@ Row measure(std::size_t n, const std::vector<std::string>& universe, const Corpu
         hits += set->match(d, *scratch).size();
     }
     row.hits_per_doc = static_cast<double>(hits) / static_cast<double>(corpus.docs.size());
-    row.match_mbs = best_mbs(corpus.bytes, passes, [&] {
-        for (const auto& d : corpus.docs) {
-            auto h = set->match(d, *scratch);
-            asm volatile("" : : "r"(h.data()) : "memory");
-        }
-    });
+    // match, normalize and the raw ceiling take turns pass by pass, so that a neighbour's
+    // build slowing the machine for a while hits all three alike and their ratio holds.
     ww::text::NormalizedText nt;
-    row.normalize_mbs = best_mbs(corpus.bytes, passes, [&] {
-        for (const auto& d : corpus.docs) {
-            for (const std::string* f : {&d.title, &d.summary, &d.body}) {
-                ww::text::normalize_into(*f, nt);  // as match() does: buffers reused
-                asm volatile("" : : "r"(nt.text.data()) : "memory");
-            }
-        }
-    });
-    row.raw_mbs = raw_hs_mbs(terms, corpus, passes);
+    RawScan raw(terms, corpus);
+    for (int p = 0; p < passes; ++p) {
+        row.match_mbs = std::max(row.match_mbs, best_mbs(corpus.bytes, 1, [&] {
+                                     for (const auto& d : corpus.docs) {
+                                         auto h = set->match(d, *scratch);
+                                         asm volatile("" : : "r"(h.data()) : "memory");
+                                     }
+                                 }));
+        row.normalize_mbs = std::max(
+            row.normalize_mbs, best_mbs(corpus.bytes, 1, [&] {
+                for (const auto& d : corpus.docs) {
+                    for (const std::string* f : {&d.title, &d.summary, &d.body}) {
+                        ww::text::normalize_into(*f, nt);  // as match() does: buffers reused
+                        asm volatile("" : : "r"(nt.text.data()) : "memory");
+                    }
+                }
+            }));
+        row.raw_mbs = std::max(row.raw_mbs, best_mbs(corpus.bytes, 1, [&] { raw.pass(); }));
+    }
 
     std::vector<double> lat;
     lat.reserve(corpus.five_k.size());
