@@ -255,6 +255,10 @@ private:
                 if (ec) {
                     return;
                 }
+                // Head and body go out in two writes; with Nagle on, loopback's 64 KiB MSS
+                // held every body back until the client's delayed ACK of the head (~40 ms).
+                boost::system::error_code ignored;
+                socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
                 std::make_shared<Connection>(*this, std::move(socket))->read();
                 accept();
             });
