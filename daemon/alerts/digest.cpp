@@ -211,17 +211,18 @@ int release_due_digests(state::Store& store, const Router& router, TimePoint now
             log->warn("subscriber={}: no longer configured; dropping {} held alerts", subscriber_id,
                       ids.size());
         }
-        state::NewAlert digest;
-        if (!items.empty() && subscriber != nullptr) {
-            const notify::Alert alert = make_digest(subscriber_id, std::move(items), due, now);
-            digest = {alert.id, subscriber_id, alert_payload(alert), subscriber->channels};
-            ++queued;
-        } else {
+        if (items.empty() || subscriber == nullptr) {
             // Nothing to send: only forget the held rows (a digest row with no channels).
-            digest = {digest_id(subscriber_id, due), subscriber_id, "{}", {}};
+            store.release({digest_id(subscriber_id, due), subscriber_id, "{}", {}}, ids, now);
+            continue;
         }
-        store.release(digest, ids, now);
-        log->info("subscriber={}: digest of {} alerts queued", subscriber_id, ids.size());
+        const std::size_t count = items.size();
+        const notify::Alert alert = make_digest(subscriber_id, std::move(items), due, now);
+        store.release({alert.id, subscriber_id, alert_payload(alert), subscriber->channels}, ids,
+                      now);
+        ++queued;
+        log->info("subscriber={} digest={}: {} alert{} queued", subscriber_id, alert.id, count,
+                  count == 1 ? "" : "s");
     }
     return queued;
 }
