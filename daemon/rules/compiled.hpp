@@ -171,7 +171,9 @@ private:
     std::vector<std::uint8_t> candidate_;
     std::vector<std::uint32_t> candidates_;
     std::array<std::array<text::NormalizedText, detail::kFields>, detail::kGroups> text_;
-    std::string scan_text_;  // text_ without ' ' and '-', for the literal databases (Pattern)
+    // text_ without ' ' and '-', for the literal databases (Pattern). Both buffers only grow;
+    // scan() knows how much of each belongs to the field being scanned.
+    std::string scan_text_;
     // For each separator left out of scan_text_, in order, the scan_text_ offset it preceded:
     // the k-th one was at offset seps_[k] + k of the normalized text.
     std::vector<std::uint32_t> seps_;

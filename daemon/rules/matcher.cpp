@@ -173,10 +173,16 @@ inline void copy16(char* to, const char* from) {
 // Sixteen bytes at a time: each run of bytes between two separators is stored with one
 // unaligned 16-byte copy (later stores overwrite what ran past it), so the cost follows the
 // number of words rather than bytes. Both buffers get 16 bytes of slack for those stores.
-void strip_separators(std::string_view t, std::string& scan_text,
-                      std::vector<std::uint32_t>& separators) {
-    scan_text.resize(t.size() + 16);
-    separators.resize(t.size() + 1);
+// Returns the scan text's size and the number of separators; the buffers only grow (a resize
+// down and back up would zero-fill them again for every field).
+std::pair<std::size_t, std::size_t> strip_separators(std::string_view t, std::string& scan_text,
+                                                     std::vector<std::uint32_t>& separators) {
+    if (scan_text.size() < t.size() + 16) {
+        scan_text.resize(t.size() + 16);
+    }
+    if (separators.size() < t.size() + 1) {
+        separators.resize(t.size() + 1);
+    }
     const char* in = t.data();
     char* out = scan_text.data();
     std::uint32_t* seps = separators.data();
@@ -210,8 +216,7 @@ void strip_separators(std::string_view t, std::string& scan_text,
             out[kept++] = c;
         }
     }
-    scan_text.resize(kept);
-    separators.resize(removed);
+    return {kept, removed};
 }
 
 }  // namespace
@@ -279,10 +284,10 @@ void CompiledRuleSet::scan(const Document& doc, Scratch& s) const {
                 &group,     t, t, nullptr, 0, &s.occurrences_, f, s.occurrence_count_.data(),
                 &s.counted_};
             if (group.literals) {
-                strip_separators(t, s.scan_text_, s.seps_);
-                ctx.text = s.scan_text_;
+                const auto [kept, removed] = strip_separators(t, s.scan_text_, s.seps_);
+                ctx.text = std::string_view(s.scan_text_.data(), kept);
                 ctx.seps = s.seps_.data();
-                ctx.sep_count = s.seps_.size();
+                ctx.sep_count = removed;
                 scan_db(group.literals.get(), ctx.text, s.hs_.get(), on_literal, ctx);
                 ctx.text = t;
             }
