@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/daemon_config.hpp"
 #include "support/process.hpp"
@@ -83,6 +84,33 @@ TEST(Cli, CheckAcceptsHttpSources) {
               0)
         << out << err;
     EXPECT_NE(out.find("2 sources"), std::string::npos) << out;
+}
+
+TEST(Cli, MatchJsonSpansNameTheirFieldAndPointAtTheOriginalText) {
+    TempDir dir;
+    dir.write("rules/a.toml", kRules);
+    const std::string text = "Talks resume\nEnvoys discussed a truce near Aleppo.\n";
+    dir.write("a.txt", text);
+    std::string out;
+    std::string err;
+    ASSERT_EQ(testing::run({kBinary, "match", "--rules", "rules", "--json", "a.txt"}, dir.path(),
+                           &out, &err, dir.path()),
+              0)
+        << err;
+    int lines = 0;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line); ++lines) {
+        const auto hit = nlohmann::json::parse(line);
+        ASSERT_FALSE(hit["spans"].empty()) << line;
+        for (const auto& span : hit["spans"]) {
+            EXPECT_EQ(span["field"], "body") << line;  // a .txt file is one body
+            const auto start = span["start"].get<std::size_t>();
+            const auto end = span["end"].get<std::size_t>();
+            const std::string found = text.substr(start, end - start);
+            EXPECT_TRUE(found == "truce" || found == "Aleppo") << found;
+        }
+    }
+    EXPECT_EQ(lines, 2) << out;
 }
 
 TEST(Cli, CheckRulesAloneNeedsNoConfig) {
