@@ -181,18 +181,21 @@ void Dispatcher::kick() {
     }
     // Synchronous channels (stdout) finish inside send(); guard against re-entering from
     // their completion.
+    if (saturated()) {
+        return;  // every channel is busy with rows already read: an answer kicks again
+    }
     kicking_ = true;
     bool more = false;
     const auto now = clock_.now();
     try {
-        // Rows in flight are still pending in the store: read past them.
-        const int limit = kBatch + static_cast<int>(in_flight_.size());
+        // Rows in flight or waiting for a slot are still pending in the store: read past them.
+        const int limit = kBatch + static_cast<int>(in_flight_.size() + waiting_ids_.size());
         auto items = store_.due(now, limit);
         std::map<std::string, std::vector<state::OutboxItem>> limited;
         // Deferrals and synchronous answers are written in one transaction.
         Batch batch(store_.database());
         for (auto& item : items) {
-            if (stopped_ || in_flight_.count(item.id)) {
+            if (stopped_ || in_flight_.count(item.id) || waiting_ids_.count(item.id)) {
                 continue;
             }
             // A full batch with rows we acted on: the next batch may hold more.
@@ -207,7 +210,12 @@ void Dispatcher::kick() {
                 continue;
             }
             if (sending_[item.channel_id] >= kMaxSendingPerChannel) {
-                capped_ = true;  // kicked again when an answer frees a slot
+                // Started when an answer frees a slot, without reading the outbox again.
+                auto& queue = waiting_[item.channel_id];
+                if (queue.size() < static_cast<std::size_t>(kBatch)) {
+                    waiting_ids_.insert(item.id);
+                    queue.push_back(std::move(item));
+                }
                 continue;
             }
             more = full;
@@ -463,9 +471,53 @@ void Dispatcher::flush_completions() {
         --sending_[completion.rows.front().channel_id];
     }
     check_drained();
-    if (capped_ && !kicking_) {
-        capped_ = false;
-        kick();
+    if (!waiting_ids_.empty() && !kicking_) {
+        start_waiting();
+        if (waiting_ids_.empty()) {
+            kick();  // the rows read last time are all out: look for more
+        }
+    }
+}
+
+bool Dispatcher::saturated() const {
+    for (const auto& [id, channel] : channels_) {
+        auto sending = sending_.find(id);
+        auto waiting = waiting_.find(id);
+        if (buckets_.count(id) || sending == sending_.end() ||
+            sending->second < kMaxSendingPerChannel || waiting == waiting_.end() ||
+            waiting->second.size() < static_cast<std::size_t>(kBatch)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void Dispatcher::start_waiting() {
+    if (stopped_) {
+        return;
+    }
+    const auto now = clock_.now();
+    try {
+        Batch batch(store_.database());
+        kicking_ = true;  // synchronous answers are recorded in this transaction
+        for (auto& [channel_id, queue] : waiting_) {
+            while (!queue.empty() && sending_[channel_id] < kMaxSendingPerChannel) {
+                const state::OutboxItem item = std::move(queue.front());
+                queue.pop_front();
+                waiting_ids_.erase(item.id);
+                if (!held_by_pause(item, now)) {
+                    deliver(item);
+                }
+            }
+        }
+        kicking_ = false;
+        batch.commit();
+    } catch (const state::StoreError& e) {
+        kicking_ = false;
+        logger("alerts")->error("outbox: {}", e.what());
+        // Forget them all: they are pending in the outbox, and the next kick reads them again.
+        waiting_.clear();
+        waiting_ids_.clear();
     }
 }
 

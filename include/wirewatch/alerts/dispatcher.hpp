@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -119,6 +120,10 @@ private:
               std::vector<state::OutboxItem> rows);
     void completed(Completion completion);
     void flush_completions();
+    void start_waiting();
+    // Every channel has its maximum in flight and a full queue of rows read: reading the
+    // outbox again would find nothing to start.
+    bool saturated() const;
     void finish(const state::OutboxItem& item, const notify::DeliveryResult& result);
     bool held_by_pause(const state::OutboxItem& item, state::TimePoint now);
     void update_paused_gauges(state::TimePoint now);
@@ -138,7 +143,9 @@ private:
     std::vector<Completion> completions_;
     bool flush_posted_ = false;
     std::map<std::string, std::size_t> sending_;  // messages in flight per channel
-    bool capped_ = false;                         // a channel had more due than it may send
+    // Due rows read while their channel had kMaxSendingPerChannel messages in flight.
+    std::map<std::string, std::deque<state::OutboxItem>> waiting_;
+    std::set<std::int64_t> waiting_ids_;
     std::map<std::string, Bucket> buckets_;
     // Until when a rate-limited channel has no token (its waiting rows are deferred to then).
     std::map<std::string, state::TimePoint> rate_paused_until_;

@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "support/temp_dir.hpp"
 
@@ -346,6 +347,30 @@ TEST_F(DispatcherTest, RetryAfterPausesTheChannelInTheGauge) {
     dispatcher_.kick();
     EXPECT_EQ(store_->pending_count(), 0);
     EXPECT_NE(exposed().find("wirewatch_channel_paused{channel=\"out\"} 0"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, AtMost64InFlightPerChannelTheRestStartAsAnswersComeBack) {
+    auto held = std::make_shared<HeldChannel>();
+    dispatcher_.set_channels({{"out", held}});
+    for (int i = 0; i < 150; ++i) {
+        queue("a-" + std::to_string(i));
+    }
+    dispatcher_.kick();
+    EXPECT_EQ(held->waiting.size(), 64u);
+    EXPECT_EQ(dispatcher_.in_flight(), 64u);
+    for (std::size_t answered = 0; answered < held->waiting.size(); ++answered) {
+        held->waiting[answered](DeliveryResult::delivered());
+        io_.restart();
+        io_.poll();
+        EXPECT_LE(dispatcher_.in_flight(), 64u);
+    }
+    ASSERT_EQ(held->alerts.size(), 150u);
+    std::set<std::string> ids;
+    for (const auto& alert : held->alerts) {
+        ids.insert(alert.id);
+    }
+    EXPECT_EQ(ids.size(), 150u) << "an alert was sent twice";
+    EXPECT_EQ(store_->pending_count(), 0);
 }
 
 TEST(RateLimits, SlackDefaultsToOnePerSecondOthersOnlyWhenSet) {
