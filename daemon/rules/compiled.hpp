@@ -2,10 +2,10 @@
 // The compiled rule set and its per-thread scratch: private to daemon/rules.
 //
 // Layout, Suricata-style: every Hyperscan match id is an index into a table. Literal ids index
-// `Group::patterns` (one entry per distinct literal variant, which fans out to one or more
-// terms); regex ids index `Group::regex_terms`. A term is one distinct thing to find (a
-// normalized keyword, phrase or regex); rules refer to terms, so a term shared by many rules
-// is matched once. Occurrences of terms are recorded during the scan; booleans, NEAR,
+// `Group::patterns` (one entry per distinct normalized literal term, which fans out to its
+// plain and prefix forms); regex ids index `Group::regex_terms`. A term is one distinct thing to
+// find (a normalized keyword, phrase or regex); rules refer to terms, so a term shared by many
+// rules is matched once. Occurrences of terms are recorded during the scan; booleans, NEAR,
 // excludes and languages are evaluated afterwards, only for rules that had a term found.
 
 #include <hs.h>

@@ -67,7 +67,7 @@ struct CompileStats {
     bool from_cache = false;           // databases were loaded from options.cache_dir
     std::filesystem::path cache_file;  // the cache file used or written; empty without a cache
     double seconds = 0;                // wall time of compile() (build or load)
-    std::size_t literal_patterns = 0;  // Hyperscan literal ids (keyword variants), all databases
+    std::size_t literal_patterns = 0;  // Hyperscan literal ids (one per literal term), all dbs
     std::size_t regex_patterns = 0;
     std::size_t database_bytes = 0;  // sum of hs_database_size() over all databases
 };
