@@ -335,6 +335,11 @@ void App::start() {
 }
 
 void App::poll_all_once(std::function<void()> done) {
+    // Then the digests due by now: a cron-style `run --once` sends them too.
+    done = [&impl = *impl_, done = std::move(done)] {
+        impl.digests->kick();
+        done();
+    };
     auto remaining = std::make_shared<std::size_t>(impl_->current->sources.size());
     if (*remaining == 0) {
         boost::asio::post(impl_->io, std::move(done));
