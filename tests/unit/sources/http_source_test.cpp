@@ -1,11 +1,11 @@
 #include "sources/http_source.hpp"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include <boost/asio/io_context.hpp>
 #include <sstream>
 
+#include "support/captured_log.hpp"
 #include "support/http_server.hpp"
 #include "support/temp_dir.hpp"
 #include "wirewatch/log.hpp"
@@ -19,6 +19,7 @@ namespace ww::sources {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::CapturedLog;
 using testing::HttpServer;
 using testing::Reply;
 using testing::SeenRequest;
@@ -107,35 +108,6 @@ struct Harness {
     metrics::Registry registry;
     SourceMetrics metrics{registry};
     std::vector<std::string> admin_notices;
-};
-
-// The "sources" logger's lines while it lives.
-class CapturedLog {
-public:
-    CapturedLog() : sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)) {
-        sink_->set_pattern("%l %v");
-        logger("sources")->sinks().push_back(sink_);
-    }
-    ~CapturedLog() {
-        auto& sinks = logger("sources")->sinks();
-        sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
-    }
-    // Lines at this level ("warning", "info", "error") containing `text`.
-    int count(const std::string& level, const std::string& text) const {
-        std::istringstream in(out_.str());
-        int n = 0;
-        for (std::string line; std::getline(in, line);) {
-            if (line.rfind(level + " ", 0) == 0 && line.find(text) != std::string::npos) {
-                ++n;
-            }
-        }
-        return n;
-    }
-    std::string text() const { return out_.str(); }
-
-private:
-    std::ostringstream out_;
-    std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
 };
 
 TEST(HttpSource, ConditionalGetAndValidatorsSurviveRestart) {
