@@ -196,7 +196,9 @@ private:
             default:
                 break;
         }
-        line += " " + source_text(q) + "\n";
+        line += ' ';
+        line += source_text(q);
+        line += '\n';
         out_.insert(at, line);
         return ok;
     }

@@ -233,7 +233,11 @@ std::string describe(const Token& t, std::string_view q) {
     if (t.kind == Token::Kind::End) {
         return "the end of the query";
     }
-    return "'" + std::string(q.substr(t.offset, t.length)) + "'";
+    // Appended, not "'" + std::string(...): GCC 12 -O3 warns (-Wrestrict) on that temporary.
+    std::string out = "'";
+    out.append(q.substr(t.offset, t.length));
+    out += '\'';
+    return out;
 }
 
 class Parser {
