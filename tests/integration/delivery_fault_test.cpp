@@ -9,6 +9,8 @@
 #include <set>
 
 #include "support/daemon_config.hpp"
+#include "support/metrics_exposition.hpp"
+#include "support/metrics_http_client.hpp"
 #include "support/process.hpp"
 #include "support/smtp_server.hpp"
 #include "support/temp_dir.hpp"
@@ -88,7 +90,7 @@ TEST(DeliveryFaults, SmtpServerDownThenUpDeliversEveryAlertExactlyOnce) {
     const int port = smtp.port();
     smtp.stop();
 
-    dir.write("wirewatch.toml", testing::daemon_test_config({.more = R"(
+    dir.write("wirewatch.toml", testing::daemon_test_config({.listen = "127.0.0.1:0", .more = R"(
 [[channel]]
 id = "mail"
 type = "email"
@@ -106,6 +108,18 @@ channels = ["mail"]
     std::filesystem::create_directories(dir / "spool");
     Process daemon(run_args(), dir.path(), dir.path());
     ASSERT_TRUE(daemon.wait_for_output("running:")) << daemon.err();
+    const unsigned short http = testing::bound_port(daemon);
+    ASSERT_NE(http, 0) << daemon.err();
+    auto scrape = [&] {
+        return testing::parse_exposition(testing::http_get(http, "/metrics").body);
+    };
+    const auto before = scrape();
+    for (const char* result : {"delivered", "retried", "dead"}) {
+        EXPECT_EQ(before.value("wirewatch_alerts_total", {{"channel", "mail"}, {"result", result}}),
+                  0)
+            << result;
+    }
+    EXPECT_EQ(before.value("wirewatch_channel_paused", {{"channel", "mail"}}), 0);
 
     constexpr int kAlerts = 6;
     drop_stories(dir, 0, kAlerts);
@@ -124,6 +138,18 @@ channels = ["mail"]
     smtp.start(port);
     ASSERT_TRUE(smtp.ok());
     ASSERT_TRUE(eventually([&] { return smtp.messages().size() >= kAlerts; })) << daemon.err();
+    // Counted once the daemon recorded the server's answers.
+    const auto delivered =
+        std::map<std::string, std::string>{{"channel", "mail"}, {"result", "delivered"}};
+    ASSERT_TRUE(
+        eventually([&] { return scrape().value("wirewatch_alerts_total", delivered) >= kAlerts; }));
+    const auto after = scrape();
+    EXPECT_EQ(after.value("wirewatch_alerts_total", delivered), kAlerts);
+    EXPECT_GE(after.value("wirewatch_alerts_total", {{"channel", "mail"}, {"result", "retried"}}),
+              kAlerts);
+    EXPECT_EQ(after.value("wirewatch_alerts_total", {{"channel", "mail"}, {"result", "dead"}}), 0);
+    // Every delivery on both channels (stdout "out" and "mail") observed once.
+    EXPECT_EQ(after.value("wirewatch_delivery_latency_seconds_count"), 2 * kAlerts);
     // Stop cleanly: the drain waits for anything in flight, so the count below is final.
     daemon.signal(SIGTERM);
     ASSERT_EQ(daemon.wait(), 0) << daemon.err();
