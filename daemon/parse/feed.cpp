@@ -2,6 +2,7 @@
 
 #include "wirewatch/parse/feed.hpp"
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "parse/encoding.hpp"
@@ -200,6 +201,29 @@ std::size_t count_end_tags(std::string_view s, std::string_view local) {
     return count;
 }
 
+std::atomic<bool> g_streaming{kFeedStreamingDefault};
+
+// The streaming reader's result when it read the whole feed, nothing otherwise.
+bool stream_feed(std::string_view utf8, const detail::ReadContext& ctx, ParseResult& result) {
+    if (!g_streaming.load(std::memory_order_relaxed) ||
+        (result.kind != ContentKind::Rss && result.kind != ContentKind::Rdf)) {
+        return false;
+    }
+    ParseResult streamed;
+    std::string root;
+    if (!detail::stream_rss(utf8, ctx, streamed, root)) {
+        return false;
+    }
+    // The same kind the tree path settles on from the parsed root.
+    ContentKind parsed_kind = kind_of_root(root);
+    if (parsed_kind != ContentKind::Rss && parsed_kind != ContentKind::Rdf) {
+        return false;
+    }
+    streamed.kind = parsed_kind;
+    result = std::move(streamed);
+    return true;
+}
+
 std::string_view item_element(ContentKind kind) {
     switch (kind) {
         case ContentKind::Rss:
@@ -241,6 +265,8 @@ const char* content_kind_name(ContentKind kind) {
     }
     return "unknown";
 }
+
+void set_feed_streaming(bool on) { g_streaming.store(on, std::memory_order_relaxed); }
 
 ContentKind detect(std::string_view bytes) {
     std::string storage;
@@ -307,6 +333,9 @@ ParseResult parse(std::string_view bytes, std::string_view base_url, std::string
             break;
     }
 
+    if (stream_feed(utf8, ctx, result)) {
+        return result;
+    }
     xml::XmlParse parsed = xml::parse_xml(utf8, base_url);
     result.recovered = parsed.recovered;
     result.errors = std::move(parsed.errors);

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "parse/readers.hpp"
+#include "parse/rss_item.hpp"
 #include "parse/text_builder.hpp"
 #include "wirewatch/parse/date.hpp"
 #include "wirewatch/parse/url.hpp"
@@ -22,14 +23,6 @@ bool is_core(const xmlNode* n, std::string_view local) {
     return ns == Ns::None || ns == Ns::Rss1 || ns == Ns::Rss09;
 }
 
-bool is_alternate_atom_link(const xmlNode* n) {
-    if (!xml::is_element(n, Ns::Atom, "link")) {
-        return false;
-    }
-    std::string rel = xml::attr(n, "rel");
-    return rel.empty() || rel == "alternate";
-}
-
 std::string channel_language(const xmlNode* channel) {
     for (const xmlNode* c = xml::first_element(channel); c != nullptr; c = xml::next_element(c)) {
         if (is_core(c, "language") || xml::is_element(c, Ns::Dc, "language")) {
@@ -41,65 +34,35 @@ std::string channel_language(const xmlNode* channel) {
 
 void read_item(const xmlNode* item, const std::string& feed_language, const ReadContext& ctx,
                ParseResult& out) {
-    std::string title;
-    std::string link;
+    RssItem fields;
     const xmlNode* link_node = nullptr;
-    std::string guid;
-    bool guid_is_permalink = true;
-    std::string description;
-    std::string content;
-    std::string rss_author;
-    std::vector<std::string> creators;
-    std::string date;
-    std::string dc_date;
-    std::string atom_date;
-    std::string language;
-    std::string enclosure;
     for (const xmlNode* c = xml::first_element(item); c != nullptr; c = xml::next_element(c)) {
         // Name and namespace once per child, not once per comparison below.
-        Ns ns = xml::ns_of(c);
-        std::string_view name = xml::local_name(c);
-        const bool core = ns == Ns::None || ns == Ns::Rss1 || ns == Ns::Rss09;
-        if (core && name == "title") {
-            title = xml::raw_text(c);
-        } else if (core && name == "link" && link.empty()) {
-            link = xml::raw_text(c);
+        bool took_link = take_rss_child(
+            fields, xml::ns_of(c), xml::local_name(c), [c] { return xml::raw_text(c); },
+            [c](const char* name) { return xml::attr(c, name); });
+        if (took_link) {
             link_node = c;
-        } else if (is_alternate_atom_link(c) && link.empty()) {
-            link = xml::attr(c, "href");
-            link_node = c;
-        } else if (core && name == "guid") {
-            guid = xml::raw_text(c);
-            std::string permalink = xml::attr(c, "isPermaLink");
-            guid_is_permalink = permalink != "false" && permalink != "False";
-        } else if (core && name == "description") {
-            description = xml::raw_text(c);
-        } else if (ns == Ns::Content && name == "encoded") {
-            content = xml::raw_text(c);
-        } else if (core && name == "author") {
-            rss_author = xml::raw_text(c);
-        } else if (ns == Ns::Dc && name == "creator") {
-            creators.push_back(clean_author(xml::raw_text(c)));
-        } else if (core && (name == "pubDate" || name == "pubdate")) {
-            date = xml::raw_text(c);
-        } else if (ns == Ns::Dc && name == "date") {
-            dc_date = xml::raw_text(c);
-        } else if (ns == Ns::Atom && (name == "published" || name == "updated")) {
-            if (atom_date.empty() || name == "published") {
-                atom_date = xml::raw_text(c);
-            }
-        } else if (core && name == "enclosure" && enclosure.empty()) {
-            enclosure = xml::attr(c, "url");
-        } else if (ns == Ns::Dc && name == "language") {
-            language = clean_language(xml::raw_text(c));
         }
     }
+    finish_rss_item(
+        fields, xml::attr(item, "about"), feed_language,
+        [&](bool link_from_guid) {
+            return xml::base_of(link_node != nullptr && !link_from_guid ? link_node : item);
+        },
+        ctx, out);
+}
 
+}  // namespace
+
+void finish_rss_item(RssItem& item, std::string_view about, const std::string& feed_language,
+                     const std::function<std::string(bool)>& base, const ReadContext& ctx,
+                     ParseResult& out) {
     Document doc;
-    doc.title = html_to_text(title, true);
-    doc.summary = html_to_text(description, false);
-    doc.body = html_to_text(content, false);
-    for (const auto& creator : creators) {
+    doc.title = html_to_text(item.title, true);
+    doc.summary = html_to_text(item.description, false);
+    doc.body = html_to_text(item.content, false);
+    for (const auto& creator : item.creators) {
         if (creator.empty()) {
             continue;
         }
@@ -109,11 +72,12 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
         doc.author += creator;
     }
     if (doc.author.empty()) {
-        doc.author = clean_author(rss_author);
+        doc.author = clean_author(item.rss_author);
     }
-    std::string date_text = !date.empty() ? date : (!dc_date.empty() ? dc_date : atom_date);
+    std::string date_text =
+        !item.date.empty() ? item.date : (!item.dc_date.empty() ? item.dc_date : item.atom_date);
     // A date that does not parse is still tried in the other places before giving up.
-    for (const std::string* d : {&date_text, &date, &dc_date, &atom_date}) {
+    for (const std::string* d : {&date_text, &item.date, &item.dc_date, &item.atom_date}) {
         if (!d->empty()) {
             doc.published = parse_date(*d);
             if (doc.published) {
@@ -121,32 +85,31 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
             }
         }
     }
-    doc.language = !language.empty() ? language : feed_language;
+    doc.language = !item.language.empty() ? item.language : feed_language;
 
-    std::string clean_link = clean_token(link);
-    std::string clean_guid = clean_token(guid);
-    if (clean_link.empty() && guid_is_permalink &&
+    std::string clean_link = clean_token(item.link);
+    std::string clean_guid = clean_token(item.guid);
+    bool link_from_guid = false;
+    if (clean_link.empty() && item.guid_is_permalink &&
         (clean_guid.rfind("http://", 0) == 0 || clean_guid.rfind("https://", 0) == 0)) {
         clean_link = clean_guid;
-        link_node = item;
+        link_from_guid = true;
     }
     if (!clean_link.empty()) {
-        clean_link = resolve_url(xml::base_of(link_node != nullptr ? link_node : item), clean_link);
+        clean_link = resolve_url(base(link_from_guid), clean_link);
     }
     std::string id = clean_guid;
     if (id.empty()) {
-        id = clean_token(xml::attr(item, "about"));  // RDF: rdf:about is the item's URI
+        id = clean_token(about);  // RDF: rdf:about is the item's URI
     }
     if (id.empty() && clean_link.empty()) {
         // Podcast-style items with neither guid nor link: the media file names the item
         // better than a hash of an often empty title.
-        id = clean_token(enclosure);
+        id = clean_token(item.enclosure);
     }
     finish_document(doc, id, clean_link, date_text, ctx);
     out.documents.push_back(std::move(doc));
 }
-
-}  // namespace
 
 void read_rss(const xmlDoc* doc, const ReadContext& ctx, ParseResult& out) {
     const xmlNode* root = xml::root_element(doc);

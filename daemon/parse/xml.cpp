@@ -263,6 +263,30 @@ XmlParse parse_xml(std::string_view utf8, std::string_view base_url) {
     return result;
 }
 
+bool sax_parse(std::string_view utf8, const xmlSAXHandler& sax, void* user,
+               std::vector<std::string>& errors) {
+    init_once();
+    if (utf8.empty() || utf8.size() > static_cast<std::size_t>(INT_MAX)) {
+        return false;
+    }
+    std::unique_ptr<xmlParserCtxt, CtxtDeleter> ctxt(
+        xmlCreateMemoryParserCtxt(utf8.data(), static_cast<int>(utf8.size())));
+    if (!ctxt || ctxt->sax == nullptr) {
+        return false;
+    }
+    *ctxt->sax = sax;
+    ctxt->sax->initialized = XML_SAX2_MAGIC;
+    ctxt->sax->serror = &collect_error;
+    ctxt->sax->resolveEntity = &refuse_resolve;
+    ctxt->_private = user;
+    xmlCtxtUseOptions(ctxt.get(), kXmlOptions);
+    ErrorSink sink;
+    SinkScope scope(&sink);
+    int rc = xmlParseDocument(ctxt.get());
+    errors = std::move(sink.messages);
+    return rc == 0 && ctxt->wellFormed != 0 && ctxt->nsWellFormed != 0 && errors.empty();
+}
+
 DocPtr parse_html(std::string_view utf8, std::string_view base_url) {
     init_once();
     if (utf8.size() > static_cast<std::size_t>(INT_MAX)) {
@@ -286,6 +310,10 @@ DocPtr parse_html(std::string_view utf8, std::string_view base_url) {
     return DocPtr(htmlCtxtReadMemory(ctxt.get(), data, size, url.empty() ? nullptr : url.c_str(),
                                      "UTF-8", options));
 }
+
+Ns ns_of_uri(std::string_view uri) { return ns_from_uri(uri); }
+
+Ns ns_of_prefix(std::string_view prefix) { return ns_from_prefix(prefix); }
 
 Ns ns_of(const xmlNode* node) {
     if (node == nullptr || node->name == nullptr) {

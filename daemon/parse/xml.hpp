@@ -39,6 +39,13 @@ struct XmlParse {
 // fails, the markup is repaired (stray '&', HTML named entities) and parsed in recover mode.
 XmlParse parse_xml(std::string_view utf8, std::string_view base_url);
 
+// Streams `utf8` through the callbacks of `sax` with the options of parse_xml's strict pass and
+// its external-entity refusal; no tree is built. The callbacks get the parser context as `ctx`,
+// with `user` in its _private field. Returns whether the document was well-formed (namespaces
+// included) without a single error; `errors` gets the errors otherwise.
+bool sax_parse(std::string_view utf8, const xmlSAXHandler& sax, void* user,
+               std::vector<std::string>& errors);
+
 // HTML page, `utf8` already UTF-8 (<meta charset> is ignored). Never null unless out of memory.
 DocPtr parse_html(std::string_view utf8, std::string_view base_url);
 
@@ -63,6 +70,8 @@ enum class Ns {
 };
 
 Ns ns_of(const xmlNode* node);
+Ns ns_of_uri(std::string_view uri);        // an element's namespace URI
+Ns ns_of_prefix(std::string_view prefix);  // an undeclared prefix, by convention
 std::string_view local_name(const xmlNode* node);
 bool is_element(const xmlNode* node, Ns ns, std::string_view local);
 bool is_element(const xmlNode* node, std::string_view local);  // any namespace

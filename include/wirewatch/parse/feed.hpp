@@ -38,6 +38,12 @@ struct ParseResult {
 // is the extracted article text.
 ParseResult parse(std::string_view bytes, std::string_view base_url, std::string_view charset = {});
 
+// How RSS and RDF feeds are read: streamed with SAX (anything the streaming reader is not sure
+// about still goes through the tree) or always through a libxml2 tree. Both give the same
+// ParseResult; the switch is process-wide, for tests and benchmarks comparing them.
+inline constexpr bool kFeedStreamingDefault = false;
+void set_feed_streaming(bool on);
+
 struct Article {
     std::string title;
     std::string body;  // paragraphs separated by "\n\n"
