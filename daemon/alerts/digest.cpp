@@ -217,7 +217,12 @@ int release_due_digests(state::Store& store, const Router& router, TimePoint now
             continue;
         }
         const std::size_t count = items.size();
-        const notify::Alert alert = make_digest(subscriber_id, std::move(items), due, now);
+        notify::Alert alert = make_digest(subscriber_id, std::move(items), due, now);
+        if (store.has_alert(alert.id)) {
+            // This period went out already (the clock was set back past it): another id, or
+            // the digest would be taken for a repeat and its alerts lost.
+            alert.id += "-" + hex64(fnv1a64(ids.front()));
+        }
         store.release({alert.id, subscriber_id, alert_payload(alert), subscriber->channels}, ids,
                       now);
         ++queued;

@@ -284,6 +284,22 @@ TEST_F(RouterStoreTest, DigestSubscriberAlertsAreHeldThenSentAsOneDigest) {
         0);
 }
 
+TEST_F(RouterStoreTest, ASecondDigestForAPeriodAfterTheClockWentBackIsNotLost) {
+    Router router({digest_sub("desk", {"17:00"})});
+    feed(router, wire("a", "https://a/1", "First"), utc(2026, 1, 15, 9));
+    EXPECT_EQ(release_due_digests(*store_, router, utc(2026, 1, 15, 16)), 1);
+    // The clock is set back an hour: a new alert is held for the same 17:00 again.
+    feed(router,
+         wire("b", "https://b/1", "Second",
+              "Heavy rain flooded the streets of Valencia overnight, emergency services said."),
+         utc(2026, 1, 15, 15));
+    EXPECT_EQ(release_due_digests(*store_, router, utc(2026, 1, 15, 16)), 1);
+    auto sent = outbox(utc(2026, 1, 15, 16));
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_NE(sent[0].id, sent[1].id);
+    EXPECT_EQ(sent[1].items.at(0).title, "Second");
+}
+
 TEST_F(RouterStoreTest, QuietHoursHoldAllButUrgentAlerts) {
     auto night = subscriber("night", {"*"});
     night.quiet_hours = {"22:00", "06:00"};
