@@ -157,6 +157,17 @@ void configure_logging(const std::string& level, spdlog::sink_ptr sink) {
     use_sink(level, std::move(sink));
 }
 
+bool set_log_level(const std::string& level) {
+    auto parsed = spdlog::level::from_str(level);
+    if (parsed == spdlog::level::off && level != "off") {
+        return false;
+    }
+    std::lock_guard lock(g_mutex);
+    g_level = parsed;
+    spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->set_level(g_level); });
+    return true;
+}
+
 void register_secret(std::string_view value) {
     if (value.size() < kMinSecret) {
         return;

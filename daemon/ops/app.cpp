@@ -150,6 +150,7 @@ void App::Impl::activate(std::unique_ptr<Generation> next) {
         }
     }
     watched_signature = rule_files_signature(current->loaded.rule_files);
+    set_log_level(current->loaded.config.daemon.log_level);
     app_metrics.activated(current->loaded, clock.now());
 }
 

@@ -25,6 +25,10 @@ bool configure_logging(const std::string& level, LogStyle style = LogStyle::Auto
 // for tests, which read what would have reached stderr.
 void configure_logging(const std::string& level, spdlog::sink_ptr sink);
 
+// Changes the level of every logger (and of loggers created later), keeping the sink: how
+// `[daemon] log_level` takes effect at start and on reload. False if the name is unknown.
+bool set_log_level(const std::string& level);
+
 // The logger for a part, created on first use.
 std::shared_ptr<spdlog::logger> logger(const std::string& name);
 

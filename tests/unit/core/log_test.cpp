@@ -72,5 +72,25 @@ TEST(Log, RedactionLeavesOrdinaryTextAlone) {
     EXPECT_EQ(redact_secrets("x outer-s3cret-value y s3cret z"), "x *** y *** z");
 }
 
+TEST(Log, SetLogLevelFiltersEveryLoggerAndKeepsTheSink) {
+    CapturedSink captured;
+    auto early = logger("sources");
+    ASSERT_TRUE(set_log_level("warn"));
+    auto late = logger("notify.level-test");  // created after the change: same level
+    early->info("info from an early logger");
+    late->info("info from a late logger");
+    early->warn("warn still shown");
+    ASSERT_TRUE(set_log_level("debug"));
+    late->debug("debug now shown");
+    EXPECT_FALSE(set_log_level("chatty"));
+    late->debug("an unknown level changed nothing");
+    set_log_level("info");
+    const std::string text = captured.text();
+    EXPECT_EQ(text.find("info from"), std::string::npos) << text;
+    EXPECT_NE(text.find("warning sources: warn still shown"), std::string::npos) << text;
+    EXPECT_NE(text.find("debug notify.level-test: debug now shown"), std::string::npos) << text;
+    EXPECT_NE(text.find("an unknown level changed nothing"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace ww
