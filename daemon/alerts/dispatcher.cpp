@@ -242,8 +242,7 @@ void Dispatcher::kick() {
 }
 
 void Dispatcher::defer(std::int64_t id, state::TimePoint until) {
-    state::Statement s(store_.database().handle(),
-                       "UPDATE outbox SET next_attempt_at = ? WHERE id = ?");
+    state::Statement s(store_.database(), "UPDATE outbox SET next_attempt_at = ? WHERE id = ?");
     s.bind(1, to_ms(until)).bind(2, id).run();
 }
 
@@ -315,7 +314,7 @@ void Dispatcher::enqueue_admin(const notify::Alert& notice) {
         std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
             .count();
     Batch tx(store_.database());
-    state::Statement alert(store_.database().handle(),
+    state::Statement alert(store_.database(),
                            "INSERT OR IGNORE INTO alerts (alert_id, subscriber_id, created_at, "
                            "payload) VALUES (?, 'admin', ?, ?)");
     alert.bind(1, notice.id)
@@ -323,7 +322,7 @@ void Dispatcher::enqueue_admin(const notify::Alert& notice) {
         .bind(3, notify::to_json(notice).dump(-1, ' ', false,
                                               nlohmann::json::error_handler_t::replace))
         .run();
-    state::Statement outbox(store_.database().handle(),
+    state::Statement outbox(store_.database(),
                             "INSERT OR IGNORE INTO outbox (alert_id, channel_id, created_at, "
                             "next_attempt_at) VALUES (?1, ?2, ?3, ?3)");
     outbox.bind(1, notice.id)

@@ -61,7 +61,7 @@ SourceState::SourceState(Store& store) : store_(store) {
 }
 
 SourceRecord SourceState::load(const std::string& source_id, const std::string& config_url) {
-    Statement s(store_.database().handle(),
+    Statement s(store_.database(),
                 "SELECT config_url, url, etag, last_modified, last_success, failures, next_poll, "
                 "disabled, disabled_reason, redirect_target, redirect_polls FROM source_http "
                 "WHERE source_id = ?");
@@ -86,7 +86,7 @@ SourceRecord SourceState::load(const std::string& source_id, const std::string& 
 }
 
 void SourceState::save(const std::string& source_id, const SourceRecord& r) {
-    Statement s(store_.database().handle(),
+    Statement s(store_.database(),
                 "INSERT OR REPLACE INTO source_http (source_id, config_url, url, etag, "
                 "last_modified, last_success, failures, next_poll, disabled, disabled_reason, "
                 "redirect_target, redirect_polls) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -105,8 +105,7 @@ bool SourceState::has_seen(const std::string& source_id, const std::string& item
 }
 
 std::set<std::string> SourceState::fingerprints(const std::string& source_id) {
-    Statement s(store_.database().handle(),
-                "SELECT fingerprint FROM page_fingerprints WHERE source_id = ?");
+    Statement s(store_.database(), "SELECT fingerprint FROM page_fingerprints WHERE source_id = ?");
     s.bind(1, source_id);
     std::set<std::string> out;
     while (s.step()) {
@@ -118,7 +117,7 @@ std::set<std::string> SourceState::fingerprints(const std::string& source_id) {
 void SourceState::add_fingerprints(const std::string& source_id,
                                    const std::vector<std::string>& fps, TimePoint now) {
     Transaction tx(store_.database());
-    Statement s(store_.database().handle(),
+    Statement s(store_.database(),
                 "INSERT OR REPLACE INTO page_fingerprints (source_id, fingerprint, seen_at) "
                 "VALUES (?,?,?)");
     for (const auto& fp : fps) {
@@ -135,7 +134,7 @@ int SourceState::maybe_prune(TimePoint now, std::chrono::milliseconds retention)
     last_prune_ = now;
     const TimePoint cutoff = now - retention;
     int removed = store_.prune_seen(cutoff);
-    Statement s(store_.database().handle(), "DELETE FROM page_fingerprints WHERE seen_at < ?");
+    Statement s(store_.database(), "DELETE FROM page_fingerprints WHERE seen_at < ?");
     s.bind(1, to_ms(cutoff));
     s.run();
     removed += static_cast<int>(store_.database().changes());

@@ -17,7 +17,26 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
     }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(Database& db, std::string_view sql) : db_(db.handle()) {
+    auto [stmt, in_use] = db.borrow(sql);
+    if (stmt) {
+        stmt_ = stmt;
+        in_use_ = in_use;
+        *in_use_ = true;
+    } else if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+               SQLITE_OK) {
+        fail(db_, "prepare");
+    }
+}
+
+Statement::~Statement() {
+    if (in_use_) {
+        reset();
+        *in_use_ = false;
+    } else {
+        sqlite3_finalize(stmt_);
+    }
+}
 
 Statement& Statement::bind(int index, std::string_view value) {
     if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
@@ -88,7 +107,40 @@ Database::Database(const std::filesystem::path& file) {
     sqlite3_busy_timeout(db_, 5000);
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+    for (auto& [sql, cached] : statements_) {
+        sqlite3_finalize(cached.stmt);
+    }
+    sqlite3_close(db_);
+}
+
+std::pair<sqlite3_stmt*, bool*> Database::borrow(std::string_view sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+            fail(db_, "prepare");
+        }
+        it = statements_.emplace(std::string(sql), Cached{stmt, false}).first;
+    }
+    if (it->second.in_use) {
+        return {nullptr, nullptr};
+    }
+    return {it->second.stmt, &it->second.in_use};
+}
+
+void Database::forget_statements() {
+    for (const auto& [sql, cached] : statements_) {
+        if (cached.in_use) {
+            throw StoreError("statement in use while the schema changes: " + sql);
+        }
+    }
+    for (auto& [sql, cached] : statements_) {
+        sqlite3_finalize(cached.stmt);
+    }
+    statements_.clear();
+}
 
 void Database::exec(std::string_view sql) {
     char* message = nullptr;
@@ -119,6 +171,7 @@ void Transaction::commit() {
 }
 
 void migrate(Database& db, std::string_view component, const std::vector<std::string_view>& steps) {
+    db.forget_statements();
     db.exec(
         "CREATE TABLE IF NOT EXISTS schema (component TEXT PRIMARY KEY, version INTEGER "
         "NOT NULL)");

@@ -6,17 +6,26 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "wirewatch/state/store.hpp"
 
 namespace ww::state {
 
+class Database;
+
 class Statement {
 public:
+    // Prepared for this use only, finalized on destruction.
     Statement(sqlite3* db, std::string_view sql);
+    // Borrowed from the connection's cache (see Database::borrow): prepared once, reset with its
+    // bindings cleared on destruction, so no borrowed statement keeps a read transaction open.
+    Statement(Database& db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
@@ -37,6 +46,7 @@ public:
 private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
+    bool* in_use_ = nullptr;  // set: borrowed from a Database's cache
 };
 
 class Database {
@@ -50,8 +60,27 @@ public:
     sqlite3* handle() { return db_; }
     std::int64_t changes() const;
 
+    // The cached statement for `sql` (prepared persistent on first use) and its in-use flag;
+    // nullptr when that statement is already borrowed (a nested use prepares its own).
+    // Use it through Statement(Database&, sql).
+    std::pair<sqlite3_stmt*, bool*> borrow(std::string_view sql);
+    // Finalizes every cached statement (migrate() does, before changing a schema). Throws
+    // StoreError if one is borrowed.
+    void forget_statements();
+
 private:
+    struct Cached {
+        sqlite3_stmt* stmt = nullptr;
+        bool in_use = false;
+    };
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
     sqlite3* db_ = nullptr;
+    std::unordered_map<std::string, Cached, Hash, std::equal_to<>> statements_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back if destroyed without commit().

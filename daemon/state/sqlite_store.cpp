@@ -115,13 +115,13 @@ public:
     Database& database() override { return db_; }
 
     bool has_seen(const std::string& source_id, const std::string& item_id) override {
-        Statement s(db_.handle(), "SELECT 1 FROM seen WHERE source_id = ? AND item_id = ?");
+        Statement s(db_, "SELECT 1 FROM seen WHERE source_id = ? AND item_id = ?");
         s.bind(1, source_id).bind(2, item_id);
         return s.step();
     }
 
     bool source_polled_before(const std::string& source_id) override {
-        Statement s(db_.handle(), "SELECT 1 FROM sources WHERE source_id = ?");
+        Statement s(db_, "SELECT 1 FROM sources WHERE source_id = ?");
         s.bind(1, source_id);
         return s.step();
     }
@@ -131,13 +131,13 @@ public:
                TimePoint now) override {
         const std::int64_t now_ms = to_ms(now);
         Transaction tx(db_);
-        Statement source(db_.handle(),
+        Statement source(db_,
                          "INSERT INTO sources (source_id, first_poll_at, last_poll_at) "
                          "VALUES (?1, ?2, ?2) ON CONFLICT (source_id) DO UPDATE SET "
                          "last_poll_at = excluded.last_poll_at");
         source.bind(1, source_id).bind(2, now_ms).run();
 
-        Statement seen(db_.handle(),
+        Statement seen(db_,
                        "INSERT OR IGNORE INTO seen (source_id, item_id, seen_at) VALUES (?, ?, ?)");
         for (const auto& item_id : item_ids) {
             seen.bind(1, source_id).bind(2, item_id).bind(3, now_ms).run();
@@ -151,7 +151,7 @@ public:
                 ++added;
             }
         }
-        Statement story(db_.handle(),
+        Statement story(db_,
                         "INSERT INTO stories (source_id, item_id, url, simhash, band0, band1, "
                         "band2, band3, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto& p : prints) {
@@ -167,13 +167,13 @@ public:
     }
 
     bool has_alert(const std::string& alert_id) override {
-        Statement s(db_.handle(), "SELECT 1 FROM alerts WHERE alert_id = ?");
+        Statement s(db_, "SELECT 1 FROM alerts WHERE alert_id = ?");
         s.bind(1, alert_id);
         return s.step();
     }
 
     std::optional<std::string> held_payload(const std::string& alert_id) override {
-        Statement s(db_.handle(),
+        Statement s(db_,
                     "SELECT payload FROM held JOIN alerts USING (alert_id) WHERE alert_id = ?");
         s.bind(1, alert_id);
         if (!s.step()) {
@@ -183,7 +183,7 @@ public:
     }
 
     std::vector<HeldAlert> held_due(TimePoint now) override {
-        Statement s(db_.handle(),
+        Statement s(db_,
                     "SELECT alert_id, held.subscriber_id, payload, hold_until FROM held JOIN "
                     "alerts USING (alert_id) WHERE hold_until <= ? ORDER BY "
                     "held.subscriber_id, held.created_at, held.rowid");
@@ -197,7 +197,7 @@ public:
     }
 
     std::optional<TimePoint> next_held() override {
-        Statement s(db_.handle(), "SELECT min(hold_until) FROM held");
+        Statement s(db_, "SELECT min(hold_until) FROM held");
         if (!s.step() || s.column_is_null(0)) {
             return std::nullopt;
         }
@@ -210,7 +210,7 @@ public:
         NewAlert queued = digest;
         queued.hold_until.reset();
         queue(queued, to_ms(now));
-        Statement forget(db_.handle(), "DELETE FROM held WHERE alert_id = ?");
+        Statement forget(db_, "DELETE FROM held WHERE alert_id = ?");
         for (const auto& id : held_ids) {
             forget.bind(1, id).run();
         }
@@ -219,7 +219,7 @@ public:
 
     std::vector<StoryPrint> similar_stories(std::uint64_t simhash, int max_distance,
                                             TimePoint since) override {
-        Statement s(db_.handle(),
+        Statement s(db_,
                     "SELECT source_id, item_id, url, simhash, seen_at FROM stories WHERE "
                     "(band0 = ?1 OR band1 = ?2 OR band2 = ?3 OR band3 = ?4) AND seen_at >= ?5 "
                     "ORDER BY seen_at, id");
@@ -239,16 +239,15 @@ public:
     }
 
     int prune_stories(TimePoint cutoff) override {
-        Statement s(db_.handle(), "DELETE FROM stories WHERE seen_at < ?");
+        Statement s(db_, "DELETE FROM stories WHERE seen_at < ?");
         s.bind(1, to_ms(cutoff)).run();
         return static_cast<int>(db_.changes());
     }
 
     std::vector<OutboxItem> due(TimePoint now, int limit) override {
-        Statement s(db_.handle(),
-                    std::string("SELECT ") + kOutboxColumns +
-                        " FROM outbox JOIN alerts USING (alert_id) WHERE state = 0 AND "
-                        "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
+        Statement s(db_, std::string("SELECT ") + kOutboxColumns +
+                             " FROM outbox JOIN alerts USING (alert_id) WHERE state = 0 AND "
+                             "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
         s.bind(1, to_ms(now)).bind(2, static_cast<std::int64_t>(limit));
         std::vector<OutboxItem> items;
         while (s.step()) {
@@ -264,7 +263,7 @@ public:
             sql += " WHERE state = ?1";
         }
         sql += " ORDER BY id LIMIT ?2";
-        Statement s(db_.handle(), sql);
+        Statement s(db_, sql);
         if (state) {
             s.bind(1, static_cast<std::int64_t>(*state));
         }
@@ -277,34 +276,34 @@ public:
     }
 
     void mark_delivered(std::int64_t id, TimePoint now) override {
-        Statement s(db_.handle(),
+        Statement s(db_,
                     "UPDATE outbox SET state = 1, attempts = attempts + 1, delivered_at = ? "
                     "WHERE id = ?");
         s.bind(1, to_ms(now)).bind(2, id).run();
     }
 
     void mark_retry(std::int64_t id, TimePoint next_attempt, const std::string& error) override {
-        Statement s(db_.handle(),
+        Statement s(db_,
                     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, "
                     "last_error = ? WHERE id = ?");
         s.bind(1, to_ms(next_attempt)).bind(2, error).bind(3, id).run();
     }
 
     void mark_dead(std::int64_t id, const std::string& error) override {
-        Statement s(db_.handle(),
+        Statement s(db_,
                     "UPDATE outbox SET state = 2, attempts = attempts + 1, last_error = ? "
                     "WHERE id = ?");
         s.bind(1, error).bind(2, id).run();
     }
 
     std::int64_t pending_count() override {
-        Statement s(db_.handle(), "SELECT count(*) FROM outbox WHERE state = 0");
+        Statement s(db_, "SELECT count(*) FROM outbox WHERE state = 0");
         s.step();
         return s.column_int(0);
     }
 
     std::optional<TimePoint> next_due() override {
-        Statement s(db_.handle(), "SELECT min(next_attempt_at) FROM outbox WHERE state = 0");
+        Statement s(db_, "SELECT min(next_attempt_at) FROM outbox WHERE state = 0");
         if (!s.step() || s.column_is_null(0)) {
             return std::nullopt;
         }
@@ -312,7 +311,7 @@ public:
     }
 
     int prune_seen(TimePoint cutoff) override {
-        Statement s(db_.handle(), "DELETE FROM seen WHERE seen_at < ?");
+        Statement s(db_, "DELETE FROM seen WHERE seen_at < ?");
         s.bind(1, to_ms(cutoff)).run();
         return static_cast<int>(db_.changes());
     }
@@ -321,7 +320,7 @@ private:
     // Inserts the alert and its outbox rows (or its held row). False when the id was known:
     // this story already alerted this subscriber.
     bool queue(const NewAlert& a, std::int64_t now_ms) {
-        Statement alert(db_.handle(),
+        Statement alert(db_,
                         "INSERT OR IGNORE INTO alerts (alert_id, subscriber_id, created_at, "
                         "payload) VALUES (?, ?, ?, ?)");
         alert.bind(1, a.alert_id).bind(2, a.subscriber_id).bind(3, now_ms).bind(4, a.payload);
@@ -330,14 +329,14 @@ private:
             return false;
         }
         if (a.hold_until) {
-            Statement held(db_.handle(),
+            Statement held(db_,
                            "INSERT INTO held (alert_id, subscriber_id, hold_until, created_at) "
                            "VALUES (?, ?, ?, ?)");
             held.bind(1, a.alert_id).bind(2, a.subscriber_id).bind(3, to_ms(*a.hold_until));
             held.bind(4, now_ms).run();
             return true;
         }
-        Statement outbox(db_.handle(),
+        Statement outbox(db_,
                          "INSERT OR IGNORE INTO outbox (alert_id, channel_id, created_at, "
                          "next_attempt_at) VALUES (?1, ?2, ?3, ?3)");
         for (const auto& channel : a.channels) {
@@ -347,7 +346,7 @@ private:
     }
 
     void fold(const NewAlert& a) {
-        Statement s(db_.handle(),
+        Statement s(db_,
                     "UPDATE alerts SET payload = ?1 WHERE alert_id = ?2 AND EXISTS "
                     "(SELECT 1 FROM held WHERE held.alert_id = ?2)");
         s.bind(1, a.payload).bind(2, a.alert_id).run();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "state/sqlite.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ww::state {
@@ -188,6 +189,59 @@ TEST(Store, UsesWriteAheadLogging) {
     auto store = Store::open(dir.path());
     store->record("s", {"1"}, {}, kT0);
     EXPECT_TRUE(std::filesystem::exists(dir / "state.db-wal"));
+}
+
+void exec_elsewhere(const std::filesystem::path& file, const char* sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+}
+
+// Statements are cached per connection; one stopped after its first row (has_seen) must not
+// keep a read transaction open, or the store would go on reading an old snapshot and miss what
+// another process (`wirewatchd outbox`) wrote since.
+TEST(Store, ACachedQueryStoppedEarlySeesLaterWritesOfAnotherConnection) {
+    TempDir dir;
+    auto store = Store::open(dir.path());
+    store->record("feed", {"1"}, {alert("a-1")}, kT0);
+    EXPECT_TRUE(store->has_seen("feed", "1"));
+    EXPECT_EQ(store->pending_count(), 1);
+    exec_elsewhere(dir / "state.db", "DELETE FROM seen; UPDATE outbox SET state = 1");
+    EXPECT_FALSE(store->has_seen("feed", "1"));
+    EXPECT_EQ(store->pending_count(), 0);
+}
+
+TEST(Store, TheSameStatementBorrowedTwiceAtOnceGivesTwoIndependentCursors) {
+    TempDir dir;
+    auto store = Store::open(dir.path());
+    store->record("feed", {"1", "2"}, {}, kT0);
+    const char* sql = "SELECT item_id FROM seen ORDER BY item_id";
+    Statement outer(store->database(), sql);
+    ASSERT_TRUE(outer.step());
+    EXPECT_EQ(outer.column_text(0), "1");
+    {
+        Statement inner(store->database(), sql);
+        ASSERT_TRUE(inner.step());
+        EXPECT_EQ(inner.column_text(0), "1");
+    }
+    ASSERT_TRUE(outer.step());
+    EXPECT_EQ(outer.column_text(0), "2");
+}
+
+TEST(Store, CachedStatementsAreDroppedBeforeAnotherComponentMigratesAndStillWorkAfter) {
+    TempDir dir;
+    auto store = Store::open(dir.path());
+    store->record("feed", {"1"}, {alert("a-1")}, kT0);
+    ASSERT_EQ(store->due(kT0, 10).size(), 1u);
+    migrate(store->database(), "test", {"ALTER TABLE outbox ADD COLUMN note TEXT"});
+    store->record("feed", {"2"}, {alert("a-2")}, kT0);
+    EXPECT_EQ(store->due(kT0, 10).size(), 2u);
+    {
+        Statement held(store->database(), "SELECT 1");
+        EXPECT_THROW(migrate(store->database(), "test2", {"CREATE TABLE t (x)"}), StoreError);
+    }
+    migrate(store->database(), "test2", {"CREATE TABLE t (x)"});
 }
 
 }  // namespace
