@@ -189,16 +189,35 @@ std::string redact_secrets(std::string text) {
             replace_all(text, secret);
         }
     }
-    // Cheap tests first: most lines have no URL with '@' and no header name in them.
-    if (text.find("://") != std::string::npos && text.find('@') != std::string::npos) {
+    // Each pattern needs a literal that most text lacks ('@', '=', a header name), and
+    // std::regex is slow enough to show in profiles (sources redact every polled URL for their
+    // log context): look for the literals first and run only the patterns that could match.
+    auto has = [&](std::string_view lower_word) { return contains_nocase(text, lower_word); };
+    // userinfo: scheme://user:pass@host -> scheme://***@host
+    if (text.find('@') != std::string::npos && text.find("://") != std::string::npos) {
         static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s"'<>]*@)");
         text = std::regex_replace(text, userinfo, "$1***@");
     }
-    if (contains_nocase(text, "authorization") || contains_nocase(text, "cookie")) {
+    // Slack incoming webhooks: the path is the secret.
+    if (has("hooks.slack")) {
+        static const std::regex slack(R"((hooks\.slack(?:-gov)?\.com/)[^\s"'<>]*)",
+                                      std::regex::icase);
+        text = std::regex_replace(text, slack, "$1***");
+    }
+    // Header-like "Authorization: Bearer xyz", "X-Api-Key: xyz", "Cookie: ...".
+    if (has("authorization") || has("api-key") || has("auth-token") || has("private-token") ||
+        has("cookie")) {
         static const std::regex header(
-            R"(((?:proxy-)?authorization|set-cookie|cookie)(\s*[:=]\s*)[^\r\n]*)",
+            R"(((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|private-token|set-cookie|cookie)(\s*[:=]\s*)[^\r\n]*)",
             std::regex::icase);
         text = std::regex_replace(text, header, "$1$2***");
+    }
+    // Credentials in query strings: ?token=..., &api_key=...
+    if (text.find('=') != std::string::npos) {
+        static const std::regex param(
+            R"(([?&;](?:access_token|token|api_key|apikey|key|secret|password|sig|signature)=)[^&#\s"'<>]*)",
+            std::regex::icase);
+        text = std::regex_replace(text, param, "$1***");
     }
     return text;
 }

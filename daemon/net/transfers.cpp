@@ -35,7 +35,6 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <regex>
 #include <unordered_map>
 
 #include "wirewatch/log.hpp"
@@ -102,40 +101,6 @@ std::optional<std::string> Response::header(std::string_view lower_name) const {
 std::string default_user_agent() {
     return std::string("wirewatch/") + WW_VERSION +
            " (media monitoring; +https://wirewatch.invalid)";
-}
-
-std::string redact(std::string text) {
-    // Each pattern below needs a literal that most text lacks ('@', '=', a header name), and
-    // std::regex is slow enough to show in profiles (sources redact every polled URL for their
-    // log context): look for the literals first and run only the patterns that could match.
-    const std::string lower = to_lower(text);
-    auto has = [&](std::string_view word) { return lower.find(word) != std::string::npos; };
-    // userinfo: scheme://user:pass@host -> scheme://***@host
-    if (has("@")) {
-        static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s"'<>]*@)");
-        text = std::regex_replace(text, userinfo, "$1***@");
-    }
-    // Slack incoming webhooks: the path is the secret.
-    if (has("hooks.slack")) {
-        static const std::regex slack(R"((hooks\.slack(?:-gov)?\.com/)[^\s"'<>]*)",
-                                      std::regex::icase);
-        text = std::regex_replace(text, slack, "$1***");
-    }
-    // Header-like "Authorization: Bearer xyz", "X-Api-Key: xyz", "token=xyz" in queries.
-    if (has("authorization") || has("api-key") || has("auth-token") || has("private-token") ||
-        has("cookie")) {
-        static const std::regex header(
-            R"(((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|private-token|cookie)(\s*[:=]\s*)[^\r\n]*)",
-            std::regex::icase);
-        text = std::regex_replace(text, header, "$1$2***");
-    }
-    if (has("=")) {
-        static const std::regex param(
-            R"(([?&;](?:access_token|token|api_key|apikey|key|secret|password|sig|signature)=)[^&#\s"'<>]*)",
-            std::regex::icase);
-        text = std::regex_replace(text, param, "$1***");
-    }
-    return text;
 }
 
 struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
@@ -449,7 +414,7 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
                 message =
                     "response body larger than " + std::to_string(t.max_body) + " bytes (max_body)";
             }
-            r.error = redact(std::move(message));
+            r.error = ww::redact_secrets(std::move(message));
         }
         const Id id = t.id;
         boost::asio::post(io, [weak = weak_from_this(), id] {

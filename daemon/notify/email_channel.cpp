@@ -1,6 +1,7 @@
 #include <cstring>
 
 #include "notify/channels.hpp"
+#include "wirewatch/log.hpp"
 #include "wirewatch/net/transfers.hpp"
 #include "wirewatch/notify/results.hpp"
 
@@ -80,7 +81,7 @@ void EmailChannel::do_send(const Alert& alert, DeliveryCallback done) {
         easy, [easy, upload, done = std::move(done)](CURLcode result, std::string error) {
             long code = 0;
             curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
-            done(smtp_delivery_result(result, net::redact(error), code));
+            done(smtp_delivery_result(result, ww::redact_secrets(error), code));
         });
 }
 

@@ -38,10 +38,10 @@ void HttpChannel::do_send(const Alert& alert, DeliveryCallback done) {
     context_.transfers->fetch(
         std::move(request), [done = std::move(done), clock](net::Response response) {
             const auto now = clock ? clock->now() : std::chrono::system_clock::now();
-            auto result =
-                http_delivery_result(response.result, net::redact(response.error), response.status,
-                                     response.header("retry-after"), response.body, now);
-            result.reason = net::redact(result.reason);
+            auto result = http_delivery_result(response.result, ww::redact_secrets(response.error),
+                                               response.status, response.header("retry-after"),
+                                               response.body, now);
+            result.reason = ww::redact_secrets(result.reason);
             done(std::move(result));
         });
 }

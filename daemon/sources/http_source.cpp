@@ -106,7 +106,7 @@ void HttpSource::load_record() {
 }
 
 std::string HttpSource::where() const {
-    return "url=" + net::redact(record_.url.empty() ? config_.url : record_.url);
+    return "url=" + ww::redact_secrets(record_.url.empty() ? config_.url : record_.url);
 }
 
 std::chrono::milliseconds HttpSource::first_delay() {
@@ -213,7 +213,7 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
         std::string problem = r.error.empty() ? curl_easy_strerror(r.result) : r.error;
         if (r.result == CURLE_UNSUPPORTED_PROTOCOL && r.status >= 300 && r.status < 400) {
             problem = "redirect to a non-http(s) URL refused (" +
-                      net::redact(r.header("location").value_or("?")) + ")";
+                      ww::redact_secrets(r.header("location").value_or("?")) + ")";
         }
         fetched(FetchResult::Error);
         failed(poll, problem);
@@ -299,7 +299,7 @@ void HttpSource::on_response(const std::shared_ptr<Poll>& poll, net::Response r)
         warn_throttled(where(), "malformed " + std::string(parse::content_kind_name(result.kind)),
                        ", recovered " + std::to_string(result.documents.size()) + " items: " +
                            (result.errors.empty() ? std::string("(no detail)")
-                                                  : net::redact(result.errors.front())));
+                                                  : ww::redact_secrets(result.errors.front())));
     }
     succeeded();
     if (result.kind == parse::ContentKind::SitemapIndex) {
@@ -343,9 +343,9 @@ void HttpSource::fetch_children(const std::shared_ptr<Poll>& poll, std::vector<D
                     }
                 }
             } else {
-                warn_throttled(where(), "child sitemap " + net::redact(url) + " not fetched",
+                warn_throttled(where(), "child sitemap " + ww::redact_secrets(url) + " not fetched",
                                ": " + (r.error.empty() ? "HTTP " + std::to_string(r.status)
-                                                       : net::redact(r.error)));
+                                                       : ww::redact_secrets(r.error)));
             }
             if (--poll->pending == 0) {
                 on_documents(poll);
@@ -404,7 +404,7 @@ void HttpSource::fetch_articles(const std::shared_ptr<Poll>& poll) {
                 } else {
                     // The summary still gets matched: not worth a failure.
                     logger("sources")->debug(
-                        "source={} url={}: article not fetched: {}", id(), net::redact(url),
+                        "source={} url={}: article not fetched: {}", id(), ww::redact_secrets(url),
                         r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error);
                 }
                 if (--poll->pending == 0) {
@@ -456,7 +456,8 @@ void HttpSource::track_redirects(const net::Response& r) {
         logger("sources")->info(
             "source={}: permanent redirect seen on {} polls; now polling "
             "url={} (was {})",
-            id(), record_.redirect_polls, net::redact(target), net::redact(record_.url));
+            id(), record_.redirect_polls, ww::redact_secrets(target),
+            ww::redact_secrets(record_.url));
         ++counters().redirects_adopted;
         record_.url = target;
         record_.redirect_target.clear();
@@ -489,7 +490,7 @@ void HttpSource::failed(const std::shared_ptr<Poll>& poll, const std::string& pr
     // Logged once per kind of problem (or once an hour), not at every poll; the counters in
     // the detail do not make it a new problem.
     poll_failed(
-        where(), net::redact(problem),
+        where(), ww::redact_secrets(problem),
         " (failure " + std::to_string(record_.failures) + ", next try in " +
             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delay).count()) +
             " s)");
@@ -504,7 +505,7 @@ void HttpSource::gone(const std::shared_ptr<Poll>& poll) {
     record_.disabled = true;
     record_.disabled_reason = "410 Gone";
     set_health(Health::Disabled);
-    const std::string url = net::redact(poll->url);
+    const std::string url = ww::redact_secrets(poll->url);
     logger("sources")->error("source={} url={}: 410 Gone; source disabled until its url changes",
                              id(), url);
     if (context_.notify_admin) {

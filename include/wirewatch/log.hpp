@@ -37,9 +37,11 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name);
 // secret and would mangle ordinary words.
 void register_secret(std::string_view value);
 
-// What the sink applies to each line: registered secrets, URL userinfo
-// (scheme://user:pass@ -> scheme://***@) and the values of Authorization, Proxy-Authorization,
-// Cookie and Set-Cookie headers become "***".
+// What the sink applies to each line, and what code calls on text it quotes (libcurl errors,
+// URLs in log context): registered secrets, URL userinfo (scheme://user:pass@ -> scheme://***@),
+// the secret path of hooks.slack.com webhooks, the values of Authorization, Proxy-Authorization,
+// API-key, token and Cookie headers, and credential query parameters (token=, api_key=, sig=...)
+// become "***".
 std::string redact_secrets(std::string text);
 
 }  // namespace ww

@@ -86,11 +86,6 @@ private:
     std::shared_ptr<Impl> impl_;
 };
 
-// Removes secrets from text meant for logs: userinfo in URLs (scheme://user:pass@host),
-// Authorization / token / api key header values and query parameters, and the secret path of
-// hooks.slack.com webhook URLs.
-std::string redact(std::string text);
-
 // The User-Agent used when Request::user_agent is empty.
 std::string default_user_agent();
 

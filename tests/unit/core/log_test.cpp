@@ -92,5 +92,25 @@ TEST(Log, SetLogLevelFiltersEveryLoggerAndKeepsTheSink) {
     EXPECT_NE(text.find("an unknown level changed nothing"), std::string::npos) << text;
 }
 
+TEST(Log, RedactSecretsRemovesPatternsWithoutRegistration) {
+    EXPECT_EQ(redact_secrets("Failed to connect to https://user:pa55@example.com/x"),
+              "Failed to connect to https://***@example.com/x");
+    EXPECT_EQ(redact_secrets("POST https://hooks.slack.com/services/T000/B000/XXXX failed"),
+              "POST https://hooks.slack.com/*** failed");
+    EXPECT_EQ(redact_secrets("Authorization: Bearer abc.def"), "Authorization: ***");
+    EXPECT_EQ(redact_secrets("https://api.example.com/feed?id=3&token=s3cr3t&x=1"),
+              "https://api.example.com/feed?id=3&token=***&x=1");
+    EXPECT_EQ(redact_secrets("plain text, nothing secret"), "plain text, nothing secret");
+    // The patterns run only when their literal is there; case must not hide it.
+    EXPECT_EQ(redact_secrets("X-API-KEY: abc"), "X-API-KEY: ***");
+    EXPECT_EQ(redact_secrets("Proxy-Authorization: Basic eA=="), "Proxy-Authorization: ***");
+    EXPECT_EQ(redact_secrets("Cookie: session=1"), "Cookie: ***");
+    EXPECT_EQ(redact_secrets("HTTPS://HOOKS.SLACK.COM/services/T/B/X"),
+              "HTTPS://HOOKS.SLACK.COM/***");
+    EXPECT_EQ(redact_secrets("GET https://x.example/a?SIG=abc"), "GET https://x.example/a?SIG=***");
+    EXPECT_EQ(redact_secrets("https://example.com/feed?page=2"), "https://example.com/feed?page=2");
+    EXPECT_EQ(redact_secrets("mail jane@example.com"), "mail jane@example.com");
+}
+
 }  // namespace
 }  // namespace ww

@@ -377,25 +377,6 @@ TEST(Transfers, PerformRunsAConfiguredEasyHandle) {
     EXPECT_EQ(body, "raw body");
 }
 
-TEST(Redact, RemovesSecrets) {
-    EXPECT_EQ(redact("Failed to connect to https://user:pa55@example.com/x"),
-              "Failed to connect to https://***@example.com/x");
-    EXPECT_EQ(redact("POST https://hooks.slack.com/services/T000/B000/XXXX failed"),
-              "POST https://hooks.slack.com/*** failed");
-    EXPECT_EQ(redact("Authorization: Bearer abc.def"), "Authorization: ***");
-    EXPECT_EQ(redact("https://api.example.com/feed?id=3&token=s3cr3t&x=1"),
-              "https://api.example.com/feed?id=3&token=***&x=1");
-    EXPECT_EQ(redact("plain text, nothing secret"), "plain text, nothing secret");
-    // The patterns run only when their literal is there; case must not hide it.
-    EXPECT_EQ(redact("X-API-KEY: abc"), "X-API-KEY: ***");
-    EXPECT_EQ(redact("Proxy-Authorization: Basic eA=="), "Proxy-Authorization: ***");
-    EXPECT_EQ(redact("Cookie: session=1"), "Cookie: ***");
-    EXPECT_EQ(redact("HTTPS://HOOKS.SLACK.COM/services/T/B/X"), "HTTPS://HOOKS.SLACK.COM/***");
-    EXPECT_EQ(redact("GET https://x.example/a?SIG=abc"), "GET https://x.example/a?SIG=***");
-    EXPECT_EQ(redact("https://example.com/feed?page=2"), "https://example.com/feed?page=2");
-    EXPECT_EQ(redact("mail jane@example.com"), "mail jane@example.com");
-}
-
 // A server that announces its length gets the body in one piece, whatever the chunking.
 TEST(Transfers, BodyWithContentLengthArrivesWhole) {
     HttpServer server;
