@@ -16,11 +16,36 @@ void require_clean(const std::string& s) {
     }
 }
 
+bool same(const ww::parse::ParseResult& a, const ww::parse::ParseResult& b) {
+    if (a.kind != b.kind || a.recovered != b.recovered || a.errors != b.errors ||
+        a.documents.size() != b.documents.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.documents.size(); ++i) {
+        const auto& x = a.documents[i];
+        const auto& y = b.documents[i];
+        if (x.item_id != y.item_id || x.url != y.url || x.title != y.title ||
+            x.summary != y.summary || x.body != y.body || x.author != y.author ||
+            x.language != y.language || x.published != y.published || x.recovered != y.recovered) {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    // Feeds read streamed and through the tree must come out the same.
+    ww::parse::set_feed_streaming(true);
     auto result = ww::parse::parse(bytes, "https://example.org/feed/", "");
+    ww::parse::set_feed_streaming(false);
+    auto tree = ww::parse::parse(bytes, "https://example.org/feed/", "");
+    ww::parse::set_feed_streaming(ww::parse::kFeedStreamingDefault);
+    if (!same(result, tree)) {
+        std::abort();
+    }
     for (const auto& doc : result.documents) {
         require_clean(doc.title);
         require_clean(doc.summary);

@@ -27,9 +27,9 @@ struct RssItem {
     std::string enclosure;
 };
 
-// Takes one child element of an item. `text()` is the child's raw text, `attr(name)` an
-// attribute value ("" when absent); both are called only when the child is wanted. Returns
-// whether the child became the item's link.
+// Takes one child element of an item. `text()` is the child's raw text (asked at most once),
+// `attr(name)` an attribute value ("" when absent); both are called only when the child is wanted.
+// Returns whether the child became the item's link.
 template <typename Text, typename Attr>
 bool take_rss_child(RssItem& item, xml::Ns ns, std::string_view name, const Text& text,
                     const Attr& attr) {

@@ -71,6 +71,7 @@ struct State {
     Child child;
     std::vector<PendingItem> channel_items;
     std::vector<PendingItem> root_items;
+    std::string scratch;
 };
 
 State& state_of(void* ctx) {
@@ -125,11 +126,20 @@ bool read_attributes(State& st, int nb_attributes, const xmlChar** attributes, b
         if (xml_ns && name == "base") {
             return false;  // xml:base scoping: the tree resolves it
         }
+        const bool lang = xml_ns && name == "lang";
+        if (!keep && !lang) {
+            // Not read, but an entity reference in it still means the tree decides.
+            if (std::memchr(a[3], '&', static_cast<std::size_t>(a[4] - a[3])) != nullptr &&
+                !attr_value(a[3], a[4], st.scratch)) {
+                return false;
+            }
+            continue;
+        }
         std::string value;
         if (!attr_value(a[3], a[4], value)) {
             return false;
         }
-        if (xml_ns && name == "lang") {
+        if (lang) {
             if (st.depth == 1 && !st.root_lang) {
                 st.root_lang = value;
             }
@@ -158,7 +168,6 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
     ++st.depth;
     Ns ns = ns_of(prefix, uri);
     bool keep = false;
-    std::string about;
     if (st.depth == 1) {
         st.root_name = name;
         if (name == "channel") {
@@ -206,9 +215,9 @@ void end_element(void* ctx, const xmlChar* /*localname*/, const xmlChar* /*prefi
                  const xmlChar* /*uri*/) {
     State& st = state_of(ctx);
     if (st.depth == st.child_depth) {
-        const Child& c = st.child;
+        Child& c = st.child;
         take_rss_child(
-            st.item.fields, c.ns, c.name, [&c] { return c.text; },
+            st.item.fields, c.ns, c.name, [&c] { return std::move(c.text); },
             [&c](const char* name) { return c.attr(name); });
         st.child_depth = 0;
     } else if (st.depth == st.item_depth) {

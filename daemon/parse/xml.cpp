@@ -283,6 +283,10 @@ bool sax_parse(std::string_view utf8, const xmlSAXHandler& sax, void* user,
     ErrorSink sink;
     SinkScope scope(&sink);
     int rc = xmlParseDocument(ctxt.get());
+    // libxml2 builds a document of its own for entity declarations even in SAX mode ("expat
+    // compatibility"); it is ours to free.
+    DocPtr stray(ctxt->myDoc);
+    ctxt->myDoc = nullptr;
     errors = std::move(sink.messages);
     return rc == 0 && ctxt->wellFormed != 0 && ctxt->nsWellFormed != 0 && errors.empty();
 }

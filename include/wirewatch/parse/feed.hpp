@@ -41,7 +41,7 @@ ParseResult parse(std::string_view bytes, std::string_view base_url, std::string
 // How RSS and RDF feeds are read: streamed with SAX (anything the streaming reader is not sure
 // about still goes through the tree) or always through a libxml2 tree. Both give the same
 // ParseResult; the switch is process-wide, for tests and benchmarks comparing them.
-inline constexpr bool kFeedStreamingDefault = false;
+inline constexpr bool kFeedStreamingDefault = true;
 void set_feed_streaming(bool on);
 
 struct Article {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -158,14 +159,14 @@ std::string mutate(std::string input, std::minstd_rand& random) {
 }
 
 TEST(StreamDiff, MutatedFeedsReadTheSame) {
-    std::minstd_rand random(11);
+    std::minstd_rand random(std::getenv("DIFF_SEED") ? std::atoi(std::getenv("DIFF_SEED")) : 11);
     std::size_t inputs = 0;
     for (const auto& path : corpus()) {
         if (path.find("/pages/") != std::string::npos || path.ends_with(".json")) {
             continue;
         }
         const std::string bytes = test::read_file(path);
-        for (int i = 0; i < 150; ++i) {
+        for (int i = 0; i < (std::getenv("DIFF_N") ? std::atoi(std::getenv("DIFF_N")) : 150); ++i) {
             std::string mutated = mutate(bytes, random);
             const char* base = kBaseUrls[random() % (sizeof kBaseUrls / sizeof *kBaseUrls)];
             std::string diff = difference(mutated, base);
