@@ -168,6 +168,8 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
 
     boost::asio::io_context& io;
     boost::asio::steady_timer timer;
+    bool timer_armed = false;                        // an async_wait is pending on `timer`
+    std::chrono::steady_clock::time_point deadline;  // the latest one curl asked for
     CURLM* multi = nullptr;
     std::unordered_map<int, std::shared_ptr<Socket>> sockets;
     std::unordered_map<Id, std::unique_ptr<Transfer>> transfers;
@@ -225,20 +227,38 @@ struct Transfers::Impl : std::enable_shared_from_this<Transfers::Impl> {
     static int on_timer(CURLM*, long timeout_ms, void* userp) {
         auto* self = static_cast<Impl*>(userp);
         if (timeout_ms < 0) {
+            self->timer_armed = false;
             self->timer.cancel();
             return 0;
         }
-        // Even a 0 ms timeout goes through the loop: curl forbids calling socket_action from
-        // inside this callback.
-        self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
-        self->timer.async_wait([weak = self->weak_from_this()](boost::system::error_code ec) {
+        // curl asks again (0 ms) for every transfer added; re-arming the timer each time is a
+        // timerfd_settime per send. A timer already armed for no later than the new deadline
+        // stays: when it fires before curl's deadline it re-arms for it, since curl does not
+        // call back for a deadline it already asked for.
+        self->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        if (!self->timer_armed || self->timer.expiry() > self->deadline) {
+            self->arm_timer(self->deadline);
+        }
+        return 0;
+    }
+
+    // Even a 0 ms timeout goes through the loop: curl forbids calling socket_action from inside
+    // its timer callback.
+    void arm_timer(std::chrono::steady_clock::time_point at) {
+        timer_armed = true;
+        timer.expires_at(at);
+        timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
             auto impl = weak.lock();
             if (ec || !impl) {
                 return;
             }
+            impl->timer_armed = false;
+            if (std::chrono::steady_clock::now() < impl->deadline) {
+                impl->arm_timer(impl->deadline);
+                return;
+            }
             impl->action(CURL_SOCKET_TIMEOUT, 0);
         });
-        return 0;
     }
 
     static int on_close_socket(void* clientp, curl_socket_t fd) {
