@@ -66,7 +66,11 @@ Part split_part(std::string_view text) {
             return part;
         }
         if ((line.front() == ' ' || line.front() == '\t') && !current_name.empty()) {
-            part.headers[current_name] += " " + trim(line);
+            // Two appends, not `" " + trim(line)`: GCC 12 at -O3 reports a false -Wrestrict on
+            // operator+(const char*, string&&), which fails a Release build under -Werror.
+            auto& value = part.headers[current_name];
+            value += ' ';
+            value += trim(line);
             continue;
         }
         const auto colon = line.find(':');
