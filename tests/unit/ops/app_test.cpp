@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "support/daemon_config.hpp"
 #include "support/temp_dir.hpp"
 #include "wirewatch/state/store.hpp"
 
@@ -16,33 +17,11 @@ using std::chrono::hours;
 
 constexpr hours kDay{24};
 
-std::string config(const std::string& retention) {
-    return "[daemon]\n" + retention + R"(
-[rules]
-files = ["rules/*.toml"]
-watch = false
-
-[[source]]
-id = "drop"
-type = "spool"
-path = "spool"
-
-[[channel]]
-id = "out"
-type = "stdout"
-
-[[subscriber]]
-id = "desk"
-rules = ["*"]
-channels = ["out"]
-)";
-}
-
 // Seen ids recorded 30, 20 and 5 days before `now`, in an on-disk store; then the App starts
 // with `retention_line` and we look at what it kept.
 std::vector<bool> kept_after_start(const std::string& retention_line) {
     testing::TempDir dir;
-    dir.write("wirewatch.toml", config(retention_line));
+    dir.write("wirewatch.toml", testing::daemon_test_config({.daemon_keys = retention_line}));
     dir.write("rules/a.toml", "[[rule]]\nid = \"r\"\nkeywords = [\"truce\"]\n");
     const auto now = std::chrono::system_clock::time_point(kDay * 20000);
     {
