@@ -12,6 +12,7 @@
 #include "ops/app_metrics.hpp"
 #include "ops/args.hpp"
 #include "ops/loaded_config.hpp"
+#include "ops/match_pool.hpp"
 #include "wirewatch/alerts/dispatcher.hpp"
 #include "wirewatch/alerts/router.hpp"
 #include "wirewatch/hash.hpp"
@@ -35,7 +36,7 @@ struct Generation {
     LoadedConfig loaded;
     std::unique_ptr<sources::SourceContext> context;
     std::vector<std::unique_ptr<sources::Source>> sources;
-    std::unique_ptr<rules::Scratch> scratch;
+    std::unique_ptr<MatchPool> matcher;  // [daemon] workers threads with their scratches
 };
 
 // Size and mtime of every rule file: a cheap fingerprint to notice edits without inotify.
@@ -119,7 +120,8 @@ std::unique_ptr<Generation> App::Impl::build(LoadedConfig loaded, Diagnostics& d
     if (diags.has_errors()) {
         return nullptr;
     }
-    generation->scratch = generation->loaded.rules->make_scratch();
+    generation->matcher = std::make_unique<MatchPool>(
+        generation->loaded.rules, match_threads(generation->loaded.config.daemon.workers));
     return generation;
 }
 
@@ -162,7 +164,7 @@ bool App::Impl::emit(sources::Batch& batch) {
         const bool record_only =
             !batch.alert_on_first_poll && !store->source_polled_before(batch.source_id);
         std::vector<std::string> new_ids;
-        alerts::Routed routed;  // queued, held for digests, or folded (near-duplicates)
+        std::vector<const Document*> to_match;
         std::set<std::string> in_batch;
         for (auto& doc : batch.documents) {
             if (doc.item_id.empty()) {
@@ -173,17 +175,18 @@ bool App::Impl::emit(sources::Batch& batch) {
                 continue;
             }
             new_ids.push_back(doc.item_id);
-            if (record_only) {
-                continue;
+            if (!record_only) {
+                to_match.push_back(&doc);
             }
-            const auto match_started = std::chrono::steady_clock::now();
-            auto hits = generation.loaded.rules->match(doc, *generation.scratch);
-            app_metrics.matched(batch.source_id, hits,
-                                std::chrono::steady_clock::now() - match_started);
-            if (hits.empty()) {
-                continue;
+        }
+        auto matched = generation.matcher->match(to_match);
+        alerts::Routed routed;  // queued, held for digests, or folded (near-duplicates)
+        for (std::size_t i = 0; i < to_match.size(); ++i) {
+            app_metrics.matched(batch.source_id, matched[i].hits, matched[i].took);
+            if (!matched[i].hits.empty()) {
+                generation.loaded.router->route_into(*to_match[i], matched[i].hits, now, *store,
+                                                     routed);
             }
-            generation.loaded.router->route_into(doc, hits, now, *store, routed);
         }
         const int added =
             store->record(batch.source_id, new_ids, routed.alerts, routed.prints, now);
