@@ -315,6 +315,30 @@ DocPtr parse_html(std::string_view utf8, std::string_view base_url) {
                                      "UTF-8", options));
 }
 
+void html_sax_parse(std::string_view utf8, const htmlSAXHandler& sax, void* user) {
+    init_once();
+    if (utf8.size() > static_cast<std::size_t>(INT_MAX)) {
+        utf8 = utf8.substr(0, INT_MAX);
+    }
+    std::unique_ptr<htmlParserCtxt, HtmlCtxtDeleter> ctxt(htmlNewParserCtxt());
+    if (!ctxt || ctxt->sax == nullptr) {
+        return;
+    }
+    *ctxt->sax = sax;
+    ctxt->sax->initialized = XML_SAX2_MAGIC;
+    ctxt->sax->serror = &collect_error;
+    ctxt->sax->resolveEntity = &refuse_resolve;
+    ctxt->_private = user;
+    SinkScope scope(nullptr);
+    // Same input, encoding and options as parse_html, so the parser emits the same events.
+    const int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                        HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
+    static const char kEmpty[] = "<html></html>";
+    const char* data = utf8.empty() ? kEmpty : utf8.data();
+    int size = utf8.empty() ? static_cast<int>(sizeof kEmpty - 1) : static_cast<int>(utf8.size());
+    DocPtr stray(htmlCtxtReadMemory(ctxt.get(), data, size, nullptr, "UTF-8", options));
+}
+
 Ns ns_of_uri(std::string_view uri) { return ns_from_uri(uri); }
 
 Ns ns_of_prefix(std::string_view prefix) { return ns_from_prefix(prefix); }

@@ -49,6 +49,12 @@ bool sax_parse(std::string_view utf8, const xmlSAXHandler& sax, void* user,
 // HTML page, `utf8` already UTF-8 (<meta charset> is ignored). Never null unless out of memory.
 DocPtr parse_html(std::string_view utf8, std::string_view base_url);
 
+// Streams an HTML page through the callbacks of `sax` with parse_html's options and
+// external-entity refusal; no tree is built. The callbacks get the parser context as `ctx`,
+// with `user` in its _private field. The events are exactly those parse_html's tree builder
+// receives.
+void html_sax_parse(std::string_view utf8, const htmlSAXHandler& sax, void* user);
+
 // --- tree helpers ------------------------------------------------------------------------------
 
 // Namespaces the readers care about. Elements whose prefix was never declared (common in
