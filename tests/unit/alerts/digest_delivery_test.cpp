@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "alerts_test_util.hpp"
 #include "support/temp_dir.hpp"
 #include "wirewatch/alerts/digest.hpp"
 #include "wirewatch/alerts/dispatcher.hpp"
@@ -17,11 +18,7 @@ namespace ww::alerts {
 namespace {
 
 using namespace std::chrono_literals;
-
-TimePoint utc(int y, unsigned m, unsigned d, int h, int mi = 0) {
-    return date::sys_days{date::year{y} / date::month{m} / date::day{d}} + std::chrono::hours(h) +
-           std::chrono::minutes(mi);
-}
+using test::utc;
 
 std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
     std::vector<nlohmann::json> lines;
@@ -30,16 +27,6 @@ std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
         lines.push_back(nlohmann::json::parse(line));
     }
     return lines;
-}
-
-Document doc(std::string source, std::string url, std::string title, std::string lead) {
-    Document d;
-    d.source_id = std::move(source);
-    d.item_id = url;
-    d.url = std::move(url);
-    d.title = std::move(title);
-    d.summary = std::move(lead);
-    return d;
 }
 
 rules::Hit hit(std::string rule) {
@@ -68,9 +55,10 @@ TEST(DigestDelivery, OneDigestThroughAFileChannelAfterARestartPastItsDueTime) {
         auto store = state::Store::open(dir.path() / "state");
         const TimePoint t = utc(2026, 1, 15, 20);
         for (const Document& d :
-             {doc("reuters", "https://r/1", "Ceasefire agreed for Aleppo", lead),
-              doc("ap", "https://ap/1", "Aleppo ceasefire agreed, UN says", lead),
-              doc("bbc", "https://bbc/1", "Floods in Valencia",
+             {test::story("reuters", "https://r/1", "Ceasefire agreed for Aleppo", lead),
+              test::story("ap", "https://ap/1", "Aleppo ceasefire agreed, UN says", lead),
+              test::story(
+                  "bbc", "https://bbc/1", "Floods in Valencia",
                   "Heavy rain flooded the streets of Valencia overnight, emergency services "
                   "said, and schools across the region were closed on Thursday.")}) {
             Routed routed;

@@ -6,16 +6,15 @@
 #include <date/date.h>
 #include <gtest/gtest.h>
 
+#include "alerts_test_util.hpp"
+
 namespace ww::alerts {
 namespace {
 
 using namespace std::chrono_literals;
 using rules::Severity;
 
-TimePoint utc(int y, unsigned m, unsigned d, int h, int mi = 0) {
-    return date::sys_days{date::year{y} / date::month{m} / date::day{d}} + std::chrono::hours(h) +
-           std::chrono::minutes(mi);
-}
+using test::utc;
 
 config::SubscriberConfig subscriber(std::string timezone) {
     config::SubscriberConfig s;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts_test_util.hpp"
 #include "rules/snippet.hpp"
 #include "support/temp_dir.hpp"
 
@@ -192,10 +193,7 @@ TEST(Router, HighlightsWithoutSpansKeepTheTopRulesMarks) {
 
 // --- digests, quiet hours and near-duplicates against a store on disk ---------------------
 
-TimePoint utc(int y, unsigned m, unsigned d, int h, int mi = 0) {
-    return date::sys_days{date::year{y} / date::month{m} / date::day{d}} + std::chrono::hours(h) +
-           std::chrono::minutes(mi);
-}
+using test::utc;
 
 const std::string kLead =
     "Syrian government and opposition negotiators agreed on Tuesday to a ceasefire in the "
@@ -203,13 +201,7 @@ const std::string kLead =
     "the first such deal since the fighting resumed in March.";
 
 Document wire(std::string source, std::string url, std::string title, std::string lead = kLead) {
-    Document d;
-    d.source_id = std::move(source);
-    d.item_id = url;
-    d.url = std::move(url);
-    d.title = std::move(title);
-    d.summary = std::move(lead);
-    return d;
+    return test::story(std::move(source), std::move(url), std::move(title), std::move(lead));
 }
 
 class RouterStoreTest : public ::testing::Test {
