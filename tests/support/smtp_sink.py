@@ -47,22 +47,26 @@ def free_port():
     return port
 
 
+def serve(controller, folder, port):
+    """Starts `controller`, announces `port` in FOLDER/port (atomically), runs until killed."""
+    controller.start()
+    with open(os.path.join(folder, "port.tmp"), "w") as f:
+        f.write(str(port))
+    os.rename(os.path.join(folder, "port.tmp"), os.path.join(folder, "port"))
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("folder")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     port = args.port or free_port()
-    controller = Controller(Sink(args.folder), hostname="127.0.0.1", port=port)
-    controller.start()
-    with open(os.path.join(args.folder, "port.tmp"), "w") as f:
-        f.write(str(port))
-    os.rename(os.path.join(args.folder, "port.tmp"), os.path.join(args.folder, "port"))
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        controller.stop()
+    serve(Controller(Sink(args.folder), hostname="127.0.0.1", port=port), args.folder, port)
 
 
 if __name__ == "__main__":

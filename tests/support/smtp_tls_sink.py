@@ -8,11 +8,10 @@ usage: smtp_tls_sink.py FOLDER CERT KEY   (writes the port to FOLDER/port when l
 import os
 import ssl
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from aiosmtpd.controller import Controller  # noqa: E402
-from smtp_sink import Sink, free_port  # noqa: E402
+from smtp_sink import Sink, free_port, serve  # noqa: E402
 
 
 def main():
@@ -20,17 +19,8 @@ def main():
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     port = free_port()
-    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port,
-                            tls_context=context, require_starttls=True)
-    controller.start()
-    with open(os.path.join(folder, "port.tmp"), "w") as f:
-        f.write(str(port))
-    os.rename(os.path.join(folder, "port.tmp"), os.path.join(folder, "port"))
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        controller.stop()
+    serve(Controller(Sink(folder), hostname="127.0.0.1", port=port, tls_context=context,
+                     require_starttls=True), folder, port)
 
 
 if __name__ == "__main__":
