@@ -40,6 +40,9 @@ void finish_document(Document& doc, std::string_view id, std::string_view link,
 
 // "jane@example.com (Jane Doe)" -> "Jane Doe"; anything else cleaned as it is.
 std::string clean_author(std::string_view raw);
+// An absolute http(s) URL that resolve_url returns unchanged whatever the base (url.cpp).
+bool is_plain_absolute(std::string_view ref);
+
 // "en_US " -> "en-US".
 std::string clean_language(std::string_view raw);
 

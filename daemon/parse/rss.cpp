@@ -50,15 +50,15 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
         [&](bool link_from_guid) {
             return xml::base_of(link_node != nullptr && !link_from_guid ? link_node : item);
         },
-        ctx, out);
+        ctx, out.documents);
 }
 
 }  // namespace
 
-void finish_rss_item(RssItem& item, std::string_view about, const std::string& feed_language,
+void finish_rss_item(const RssItem& item, std::string_view about, const std::string& feed_language,
                      const std::function<std::string(bool)>& base, const ReadContext& ctx,
-                     ParseResult& out) {
-    Document doc;
+                     std::vector<Document>& out) {
+    Document& doc = out.emplace_back();
     doc.title = html_to_text(item.title, true);
     doc.summary = html_to_text(item.description, false);
     doc.body = html_to_text(item.content, false);
@@ -74,7 +74,7 @@ void finish_rss_item(RssItem& item, std::string_view about, const std::string& f
     if (doc.author.empty()) {
         doc.author = clean_author(item.rss_author);
     }
-    std::string date_text =
+    const std::string& date_text =
         !item.date.empty() ? item.date : (!item.dc_date.empty() ? item.dc_date : item.atom_date);
     // A date that does not parse is still tried in the other places before giving up.
     for (const std::string* d : {&date_text, &item.date, &item.dc_date, &item.atom_date}) {
@@ -95,20 +95,24 @@ void finish_rss_item(RssItem& item, std::string_view about, const std::string& f
         clean_link = clean_guid;
         link_from_guid = true;
     }
-    if (!clean_link.empty()) {
+    // A plain absolute link resolves to itself whatever the base: no base to work out.
+    if (!clean_link.empty() && !is_plain_absolute(clean_link)) {
         clean_link = resolve_url(base(link_from_guid), clean_link);
     }
-    std::string id = clean_guid;
+    std::string_view id = clean_guid;
+    std::string clean_about;
     if (id.empty()) {
-        id = clean_token(about);  // RDF: rdf:about is the item's URI
+        clean_about = clean_token(about);  // RDF: rdf:about is the item's URI
+        id = clean_about;
     }
+    std::string clean_enclosure;
     if (id.empty() && clean_link.empty()) {
         // Podcast-style items with neither guid nor link: the media file names the item
         // better than a hash of an often empty title.
-        id = clean_token(item.enclosure);
+        clean_enclosure = clean_token(item.enclosure);
+        id = clean_enclosure;
     }
     finish_document(doc, id, clean_link, date_text, ctx);
-    out.documents.push_back(std::move(doc));
 }
 
 void read_rss(const xmlDoc* doc, const ReadContext& ctx, ParseResult& out) {

@@ -25,6 +25,16 @@ struct RssItem {
     std::string atom_date;
     std::string language;
     std::string enclosure;
+
+    // Empty again, keeping the strings' buffers for the next item.
+    void clear() {
+        for (std::string* s : {&title, &link, &guid, &description, &content, &rss_author, &date,
+                               &dc_date, &atom_date, &language, &enclosure}) {
+            s->clear();
+        }
+        guid_is_permalink = true;
+        creators.clear();
+    }
 };
 
 // Takes one child element of an item. `text()` is the child's raw text (asked at most once),
@@ -74,9 +84,9 @@ bool take_rss_child(RssItem& item, xml::Ns ns, std::string_view name, const Text
 
 // Turns the fields into a Document appended to `out`. `about` is the item's rdf:about;
 // `base(link_from_guid)` is the base URI for the link (the link element's, or the item's when
-// the link came from a permalink guid), asked only when there is a link to resolve.
-void finish_rss_item(RssItem& item, std::string_view about, const std::string& feed_language,
+// the link came from a permalink guid), asked only when there is a relative link to resolve.
+void finish_rss_item(const RssItem& item, std::string_view about, const std::string& feed_language,
                      const std::function<std::string(bool)>& base, const ReadContext& ctx,
-                     ParseResult& out);
+                     std::vector<Document>& out);
 
 }  // namespace ww::parse::detail

@@ -6,6 +6,8 @@
 #include <libxml/uri.h>
 
 #include <cstring>
+#include <functional>
+#include <iterator>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -46,12 +48,9 @@ struct Child {
     }
 };
 
-struct PendingItem {
-    RssItem fields;
-    std::string about;
-};
-
 struct State {
+    const ReadContext* ctx = nullptr;
+    std::function<std::string(bool)> base;  // the document URL, for relative links
     bool unsure = false;
     int depth = 0;  // of the innermost open element; the root is 1
     std::string root_name;
@@ -63,14 +62,17 @@ struct State {
     bool language_found = false;
     int language_depth = 0;
     std::string language_text;
-    // The item being read, and its child being read.
+    // The item being read, and its child being read; both reused from item to item.
     int item_depth = 0;
     bool item_in_channel = false;
-    PendingItem item;
+    RssItem item;
+    std::string about;
     int child_depth = 0;
     Child child;
-    std::vector<PendingItem> channel_items;
-    std::vector<PendingItem> root_items;
+    // Items are finished as they close, channel items before the others (the tree reader's
+    // order); the feed's language is filled in at the end, when it is known.
+    std::vector<Document> channel_docs;
+    std::vector<Document> root_docs;
     std::string scratch;
 };
 
@@ -190,11 +192,12 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
                is_core(ns) && name == "item") {
         st.item_depth = st.depth;
         st.item_in_channel = st.depth == st.channel_depth + 1;
-        st.item = PendingItem{};
+        st.item.clear();
+        st.about.clear();
         for (int i = 0; i < nb_attributes; ++i) {
             const xmlChar** a = attributes + static_cast<std::ptrdiff_t>(i) * 5;
             if (std::strcmp(xml::cs(a[0]), "about") == 0) {
-                if (!attr_value(a[3], a[4], st.item.about)) {
+                if (!attr_value(a[3], a[4], st.about)) {
                     give_up(ctx);
                     return;
                 }
@@ -217,11 +220,12 @@ void end_element(void* ctx, const xmlChar* /*localname*/, const xmlChar* /*prefi
     if (st.depth == st.child_depth) {
         Child& c = st.child;
         take_rss_child(
-            st.item.fields, c.ns, c.name, [&c] { return std::move(c.text); },
+            st.item, c.ns, c.name, [&c]() -> const std::string& { return c.text; },
             [&c](const char* name) { return c.attr(name); });
         st.child_depth = 0;
     } else if (st.depth == st.item_depth) {
-        (st.item_in_channel ? st.channel_items : st.root_items).push_back(std::move(st.item));
+        finish_rss_item(st.item, st.about, {}, st.base, *st.ctx,
+                        st.item_in_channel ? st.channel_docs : st.root_docs);
         st.item_depth = 0;
     } else if (st.depth == st.language_depth) {
         st.language_depth = 0;
@@ -288,6 +292,16 @@ bool stream_rss(std::string_view utf8, const ReadContext& ctx, ParseResult& out,
     }
     static const xmlSAXHandler kHandler = rss_handler();
     State st;
+    st.ctx = &ctx;
+    std::string base;
+    bool base_known = false;
+    st.base = [&](bool) -> std::string {
+        if (!base_known) {
+            base = document_url(ctx.base_url);
+            base_known = true;
+        }
+        return base;
+    };
     std::vector<std::string> errors;
     if (!xml::sax_parse(utf8, kHandler, &st, errors) || st.unsure || st.depth != 0 ||
         st.root_name.empty()) {
@@ -302,18 +316,14 @@ bool stream_rss(std::string_view utf8, const ReadContext& ctx, ParseResult& out,
     } else if (st.root_lang) {
         feed_language = clean_language(*st.root_lang);
     }
-    std::string base;
-    bool base_known = false;
-    auto base_of = [&](bool) {
-        if (!base_known) {
-            base = document_url(ctx.base_url);
-            base_known = true;
-        }
-        return base;
-    };
-    for (auto* items : {&st.channel_items, &st.root_items}) {
-        for (auto& item : *items) {
-            finish_rss_item(item.fields, item.about, feed_language, base_of, ctx, out);
+    out.documents = std::move(st.channel_docs);
+    out.documents.insert(out.documents.end(), std::make_move_iterator(st.root_docs.begin()),
+                         std::make_move_iterator(st.root_docs.end()));
+    if (!feed_language.empty()) {
+        for (auto& doc : out.documents) {
+            if (doc.language.empty()) {
+                doc.language = feed_language;
+            }
         }
     }
     return true;

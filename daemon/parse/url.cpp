@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "parse/readers.hpp"
 #include "parse/xml.hpp"
 #include "wirewatch/hash.hpp"
 
@@ -123,6 +124,15 @@ std::string escape_loose(std::string_view s) {
     return out;
 }
 
+std::string build_uri(const std::string& ref, const std::string& base) {
+    xml::XmlString built(xmlBuildURI(xml::xs(ref.c_str()), xml::xs(base.c_str())));
+    return built ? std::string(xml::cs(built.get())) : std::string();
+}
+
+}  // namespace
+
+namespace detail {
+
 // An absolute http(s) URL that xmlBuildURI would return unchanged (it returns any reference
 // with a scheme as it is, once the reference parses): a plain host name, then only characters
 // RFC 3986 allows unescaped in a path and query. Lets most feed links skip libxml2's URI
@@ -159,12 +169,7 @@ bool is_plain_absolute(std::string_view ref) {
     return true;
 }
 
-std::string build_uri(const std::string& ref, const std::string& base) {
-    xml::XmlString built(xmlBuildURI(xml::xs(ref.c_str()), xml::xs(base.c_str())));
-    return built ? std::string(xml::cs(built.get())) : std::string();
-}
-
-}  // namespace
+}  // namespace detail
 
 std::string canonical_url(std::string_view input) {
     std::string_view url = trim(input);
@@ -233,7 +238,7 @@ std::string canonical_url(std::string_view input) {
 }
 
 std::string resolve_url(std::string_view base, std::string_view ref) {
-    if (std::string_view plain = trim(ref); is_plain_absolute(plain)) {
+    if (std::string_view plain = trim(ref); detail::is_plain_absolute(plain)) {
         return std::string(plain);  // what xmlBuildURI would return, whatever the base
     }
     std::string r(trim(ref));
