@@ -232,6 +232,27 @@ int release_due_digests(state::Store& store, const Router& router, TimePoint now
     return queued;
 }
 
+int reschedule_held(state::Store& store, const Router& router, TimePoint now) {
+    int moved = 0;
+    for (const auto& subscriber_id : store.held_subscribers()) {
+        const auto* subscriber = router.subscriber(subscriber_id);
+        if (subscriber == nullptr) {
+            continue;  // dropped with a warning when due (release_due_digests)
+        }
+        // The config was checked before it got here, so its time zone and times are valid.
+        const auto until =
+            Schedule(*subscriber).hold_until(now, rules::Severity::Info).value_or(now);
+        if (const int n = store.hold_no_later_than(subscriber_id, until); n > 0) {
+            logger("alerts")->info(
+                "subscriber={}: schedule changed; {} held alert{} now due {}", subscriber_id, n,
+                n == 1 ? "" : "s",
+                date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(until)));
+            moved += n;
+        }
+    }
+    return moved;
+}
+
 DigestTimer::DigestTimer(boost::asio::io_context& io, state::Store& store, const Clock& clock,
                          std::function<void()> queued)
     : io_(io), store_(store), clock_(clock), queued_(std::move(queued)), timer_(io) {}
@@ -241,6 +262,20 @@ DigestTimer::~DigestTimer() { stop(); }
 void DigestTimer::stop() {
     stopped_ = true;
     timer_.cancel();
+}
+
+void DigestTimer::set_router(std::shared_ptr<const Router> router) {
+    const bool replaced = router_ != nullptr;
+    router_ = std::move(router);
+    if (!replaced || stopped_) {
+        return;
+    }
+    try {
+        reschedule_held(store_, *router_, clock_.now());
+    } catch (const state::StoreError& e) {
+        logger("alerts")->error("cannot reschedule held alerts: {}", e.what());
+    }
+    kick();
 }
 
 void DigestTimer::kick() {

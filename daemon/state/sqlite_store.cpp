@@ -204,6 +204,24 @@ public:
         return from_ms(s.column_int(0));
     }
 
+    std::vector<std::string> held_subscribers() override {
+        Statement s(db_, "SELECT DISTINCT subscriber_id FROM held ORDER BY subscriber_id");
+        std::vector<std::string> ids;
+        while (s.step()) {
+            ids.push_back(s.column_text(0));
+        }
+        return ids;
+    }
+
+    int hold_no_later_than(const std::string& subscriber_id, TimePoint until) override {
+        Statement s(db_,
+                    "UPDATE held SET hold_until = ?1 WHERE subscriber_id = ?2 AND hold_until > ?1");
+        s.bind(1, to_ms(until));
+        s.bind(2, subscriber_id);
+        s.run();
+        return static_cast<int>(db_.changes());
+    }
+
     void release(const NewAlert& digest, const std::vector<std::string>& held_ids,
                  TimePoint now) override {
         Transaction tx(db_);

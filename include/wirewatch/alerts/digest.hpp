@@ -81,6 +81,11 @@ notify::Alert make_digest(const std::string& subscriber_id, std::vector<notify::
 // queued. Throws state::StoreError.
 int release_due_digests(state::Store& store, const Router& router, TimePoint now);
 
+// After a reload: every subscriber's held alerts are due no later than its new schedule says
+// for an alert held `now` (daily -> hourly: the next hour; digest -> instant: now). A later
+// schedule does not postpone what was already promised. Returns how many alerts moved.
+int reschedule_held(state::Store& store, const Router& router, TimePoint now);
+
 // Runs release_due_digests on the event loop when the earliest held alert is due (and at
 // least every minute, so a wall-clock jump is noticed), and prunes old story fingerprints.
 // Event-loop thread only.
@@ -91,7 +96,8 @@ public:
                 std::function<void()> queued);
     ~DigestTimer();
 
-    void set_router(std::shared_ptr<const Router> router) { router_ = std::move(router); }
+    // A replacement router (reload) reschedules what is held (reschedule_held) and kicks.
+    void set_router(std::shared_ptr<const Router> router);
     // Releases what is due now (a digest due while the daemon was down goes out at start) and
     // re-arms. Call after holding new alerts too: they may be due before the armed time.
     void kick();

@@ -102,6 +102,11 @@ public:
     virtual std::vector<HeldAlert> held_due(TimePoint now) = 0;
     // When the earliest held alert is due, if any.
     virtual std::optional<TimePoint> next_held() = 0;
+    // Subscribers with held alerts, sorted.
+    virtual std::vector<std::string> held_subscribers() = 0;
+    // Brings every held alert of `subscriber_id` due after `until` forward to `until` (a
+    // schedule changed by a reload); later ones are not moved back. Returns how many moved.
+    virtual int hold_no_later_than(const std::string& subscriber_id, TimePoint until) = 0;
     // One transaction: queues `digest` (as record() queues an alert) and forgets the held
     // alerts `held_ids` (their ids stay known, so the same story does not alert again).
     virtual void release(const NewAlert& digest, const std::vector<std::string>& held_ids,

@@ -107,5 +107,58 @@ TEST(DigestDelivery, OneDigestThroughAFileChannelAfterARestartPastItsDueTime) {
     timer.stop();
 }
 
+config::SubscriberConfig desk_with(std::string mode, std::vector<std::string> at = {},
+                                   std::optional<config::Duration> every = std::nullopt) {
+    config::SubscriberConfig desk;
+    desk.id = "desk";
+    desk.mode = std::move(mode);
+    desk.digest_at = std::move(at);
+    desk.digest_every = every;
+    desk.timezone = "Europe/Berlin";
+    desk.channels = {"out"};
+    return desk;
+}
+
+std::shared_ptr<const Router> router_of(config::SubscriberConfig desk) {
+    return std::make_shared<const Router>(std::vector<config::SubscriberConfig>{std::move(desk)});
+}
+
+TEST(DigestDelivery, AReloadedScheduleBringsHeldAlertsForwardButNeverPostponesThem) {
+    ww::testing::TempDir dir;
+    auto store = state::Store::open(dir.path() / "state");
+    const auto daily = router_of(desk_with("digest", {"08:00"}));
+    const TimePoint t = utc(2026, 1, 15, 20);  // 21:00 in Berlin
+    for (const char* url : {"https://r/1", "https://r/2"}) {
+        Routed routed;
+        const Document d = test::story("reuters", url, std::string("Story ") + url,
+                                       "Talks on a ceasefire resumed in Geneva on Thursday.");
+        daily->route_into(d, {hit("ceasefire")}, t, *store, routed);
+        store->record(d.source_id, {d.item_id}, routed.alerts, routed.prints, t);
+    }
+    ASSERT_EQ(store->next_held(), utc(2026, 1, 16, 7));  // 08:00 Berlin the next morning
+
+    ManualClock clock(utc(2026, 1, 15, 20, 10));
+    boost::asio::io_context io;
+    DigestTimer timer(io, *store, clock, [] {});
+    timer.set_router(daily);
+    EXPECT_EQ(store->next_held(), utc(2026, 1, 16, 7)) << "the first router moves nothing";
+    timer.set_router(router_of(desk_with("digest", {"08:00"})));
+    EXPECT_EQ(store->next_held(), utc(2026, 1, 16, 7)) << "the same schedule moves nothing";
+
+    // Daily -> hourly: due at the next full hour in Berlin (22:00 local = 21:00Z).
+    timer.set_router(router_of(desk_with("digest", {}, config::Duration(std::chrono::hours(1)))));
+    EXPECT_EQ(store->next_held(), utc(2026, 1, 15, 21));
+
+    // Hourly -> daily at 09:00: what was promised for 21:00Z is not postponed.
+    timer.set_router(router_of(desk_with("digest", {"09:00"})));
+    EXPECT_EQ(store->next_held(), utc(2026, 1, 15, 21));
+
+    // Digest -> instant: released at once, as one digest of both held alerts.
+    timer.set_router(router_of(desk_with("instant")));
+    EXPECT_FALSE(store->next_held().has_value());
+    EXPECT_EQ(store->pending_count(), 1);
+    timer.stop();
+}
+
 }  // namespace
 }  // namespace ww::alerts
