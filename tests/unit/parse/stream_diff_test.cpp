@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parse/readers.hpp"
 #include "parse_test_util.hpp"
 #include "wirewatch/parse/feed.hpp"
 
@@ -82,6 +83,33 @@ TEST(StreamDiff, TheStreamingReaderIsUsedForPlainRss) {
     EXPECT_EQ(difference(feed, "https://example.org/"), "");
     ParseResult r = parse(feed, "https://example.org/");
     EXPECT_FALSE(r.documents.empty());
+}
+
+// The streaming reader itself, called directly: it must accept a plain feed (so the
+// differential tests compare two readers, not the tree with itself), and keep accepting it
+// after its reused parser context has seen a refused DOCTYPE, a broken document and a
+// document that used namespaces.
+TEST(StreamDiff, TheStreamingReaderAcceptsPlainFeedsAgainAfterRefusals) {
+    const std::string feed = test::feed_fixture("rss2_wordpress.xml");
+    auto streams = [](const std::string& bytes) {
+        detail::ReadContext ctx;
+        ctx.base_url = "https://example.org/";
+        ParseResult out;
+        std::string root;
+        return detail::stream_rss(bytes, ctx, out, root) && !out.documents.empty();
+    };
+    EXPECT_TRUE(streams(feed));
+    EXPECT_TRUE(streams(feed));
+    EXPECT_FALSE(
+        streams("<!DOCTYPE rss [<!ENTITY e \"v\">]><rss><channel><item><title>&e;"
+                "</title></item></channel></rss>"));
+    EXPECT_TRUE(streams(feed));
+    EXPECT_FALSE(streams("<rss><channel><item><title>cut off"));
+    EXPECT_TRUE(streams(feed));
+    EXPECT_TRUE(
+        streams("<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><item>"
+                "<dc:creator>A</dc:creator><title>T</title></item></channel></rss>"));
+    EXPECT_TRUE(streams(feed));
 }
 
 // Constructs the streaming reader treats specially, spliced into feeds.
