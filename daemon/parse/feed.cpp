@@ -378,7 +378,9 @@ void finish_document(Document& doc, std::string_view id, std::string_view link,
     if (!is_clean_utf8(doc.url)) {
         doc.url = sanitize(doc.url);
     }
-    doc.item_id = clean_token(id);
+    if (!id.empty()) {
+        doc.item_id = clean_token(id);
+    }
     if (doc.item_id.empty()) {
         doc.item_id = doc.url;
     }

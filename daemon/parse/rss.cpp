@@ -59,9 +59,16 @@ void finish_rss_item(const RssItem& item, std::string_view about, const std::str
                      const std::function<std::string(bool)>& base, const ReadContext& ctx,
                      std::vector<Document>& out) {
     Document& doc = out.emplace_back();
-    doc.title = html_to_text(item.title, true);
-    doc.summary = html_to_text(item.description, false);
-    doc.body = html_to_text(item.content, false);
+    // Absent fields are skipped outright: the text functions would only return "" for them.
+    if (!item.title.empty()) {
+        doc.title = html_to_text(item.title, true);
+    }
+    if (!item.description.empty()) {
+        doc.summary = html_to_text(item.description, false);
+    }
+    if (!item.content.empty()) {
+        doc.body = html_to_text(item.content, false);
+    }
     for (const auto& creator : item.creators) {
         if (creator.empty()) {
             continue;
@@ -71,7 +78,7 @@ void finish_rss_item(const RssItem& item, std::string_view about, const std::str
         }
         doc.author += creator;
     }
-    if (doc.author.empty()) {
+    if (doc.author.empty() && !item.rss_author.empty()) {
         doc.author = clean_author(item.rss_author);
     }
     const std::string& date_text =
@@ -87,32 +94,40 @@ void finish_rss_item(const RssItem& item, std::string_view about, const std::str
     }
     doc.language = !item.language.empty() ? item.language : feed_language;
 
-    std::string clean_link = clean_token(item.link);
-    std::string clean_guid = clean_token(item.guid);
+    // A plain absolute link is its own clean token and resolves to itself whatever the base:
+    // most feeds' links need neither step.
+    std::string clean_link;
+    std::string_view link = item.link;
+    const bool plain_link = is_plain_absolute(link);
+    if (!plain_link && !link.empty()) {
+        clean_link = clean_token(link);
+        link = clean_link;
+    }
+    std::string clean_guid = item.guid.empty() ? std::string() : clean_token(item.guid);
     bool link_from_guid = false;
-    if (clean_link.empty() && item.guid_is_permalink &&
+    if (link.empty() && item.guid_is_permalink &&
         (clean_guid.rfind("http://", 0) == 0 || clean_guid.rfind("https://", 0) == 0)) {
-        clean_link = clean_guid;
+        link = clean_guid;
         link_from_guid = true;
     }
-    // A plain absolute link resolves to itself whatever the base: no base to work out.
-    if (!clean_link.empty() && !is_plain_absolute(clean_link)) {
-        clean_link = resolve_url(base(link_from_guid), clean_link);
+    if (!link.empty() && !plain_link && !is_plain_absolute(link)) {
+        clean_link = resolve_url(base(link_from_guid), link);
+        link = clean_link;
     }
     std::string_view id = clean_guid;
     std::string clean_about;
-    if (id.empty()) {
+    if (id.empty() && !about.empty()) {
         clean_about = clean_token(about);  // RDF: rdf:about is the item's URI
         id = clean_about;
     }
     std::string clean_enclosure;
-    if (id.empty() && clean_link.empty()) {
+    if (id.empty() && link.empty() && !item.enclosure.empty()) {
         // Podcast-style items with neither guid nor link: the media file names the item
         // better than a hash of an often empty title.
         clean_enclosure = clean_token(item.enclosure);
         id = clean_enclosure;
     }
-    finish_document(doc, id, clean_link, date_text, ctx);
+    finish_document(doc, id, link, date_text, ctx);
 }
 
 void read_rss(const xmlDoc* doc, const ReadContext& ctx, ParseResult& out) {
