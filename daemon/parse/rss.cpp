@@ -37,11 +37,13 @@ void read_item(const xmlNode* item, const std::string& feed_language, const Read
     RssItem fields;
     const xmlNode* link_node = nullptr;
     for (const xmlNode* c = xml::first_element(item); c != nullptr; c = xml::next_element(c)) {
-        // Name and namespace once per child, not once per comparison below.
-        bool took_link = take_rss_child(
-            fields, xml::ns_of(c), xml::local_name(c), [c] { return xml::raw_text(c); },
-            [c](const char* name) { return xml::attr(c, name); });
-        if (took_link) {
+        // Name and namespace once per child, not once per comparison in rss_child.
+        RssChild child = rss_child(fields, xml::ns_of(c), xml::local_name(c),
+                                   [c](const char* name) { return xml::attr(c, name); });
+        if (child.text != RssText::None) {
+            take_rss_text(fields, child, xml::raw_text(c));
+        }
+        if (child.link) {
             link_node = c;
         }
     }

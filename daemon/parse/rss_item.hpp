@@ -37,49 +37,89 @@ struct RssItem {
     }
 };
 
-// Takes one child element of an item. `text()` is the child's raw text (asked at most once),
-// `attr(name)` an attribute value ("" when absent); both are called only when the child is wanted.
-// Returns whether the child became the item's link.
-template <typename Text, typename Attr>
-bool take_rss_child(RssItem& item, xml::Ns ns, std::string_view name, const Text& text,
-                    const Attr& attr) {
+// Where one child element of an item goes. Attribute-only children (atom:link, enclosure) are
+// taken by rss_child itself; for the others the child's raw text is either stored in `field`
+// as it is or, for Creator and Language, cleaned by take_rss_text.
+enum class RssText { None, Field, Creator, Language };
+struct RssChild {
+    RssText text = RssText::None;
+    std::string* field = nullptr;  // RssText::Field: the item's string for the raw text
+    bool link = false;             // the child is (or holds) the item's link
+};
+
+// Decides what the child `ns`:`name` of an item gives, before its text is read. `attr(name)` is
+// an attribute value ("" when absent), called only when the child is wanted. The tree reader
+// then stores the child's text with take_rss_text; the streaming reader appends the text to
+// `field` as it arrives (after clearing it), so it needs no copy of its own.
+template <typename Attr>
+RssChild rss_child(RssItem& item, xml::Ns ns, std::string_view name, const Attr& attr) {
     using xml::Ns;
     const bool core = ns == Ns::None || ns == Ns::Rss1 || ns == Ns::Rss09;
     if (core && name == "title") {
-        item.title = text();
-    } else if (core && name == "link" && item.link.empty()) {
-        item.link = text();
-        return true;
-    } else if (ns == Ns::Atom && name == "link" && item.link.empty() &&
-               (attr("rel").empty() || attr("rel") == "alternate")) {
+        return {RssText::Field, &item.title};
+    }
+    if (core && name == "link" && item.link.empty()) {
+        return {RssText::Field, &item.link, true};
+    }
+    if (ns == Ns::Atom && name == "link" && item.link.empty() &&
+        (attr("rel").empty() || attr("rel") == "alternate")) {
         item.link = attr("href");
-        return true;
-    } else if (core && name == "guid") {
-        item.guid = text();
+        return {RssText::None, nullptr, true};
+    }
+    if (core && name == "guid") {
         std::string permalink = attr("isPermaLink");
         item.guid_is_permalink = permalink != "false" && permalink != "False";
-    } else if (core && name == "description") {
-        item.description = text();
-    } else if (ns == Ns::Content && name == "encoded") {
-        item.content = text();
-    } else if (core && name == "author") {
-        item.rss_author = text();
-    } else if (ns == Ns::Dc && name == "creator") {
-        item.creators.push_back(clean_author(text()));
-    } else if (core && (name == "pubDate" || name == "pubdate")) {
-        item.date = text();
-    } else if (ns == Ns::Dc && name == "date") {
-        item.dc_date = text();
-    } else if (ns == Ns::Atom && (name == "published" || name == "updated")) {
-        if (item.atom_date.empty() || name == "published") {
-            item.atom_date = text();
-        }
-    } else if (core && name == "enclosure" && item.enclosure.empty()) {
-        item.enclosure = attr("url");
-    } else if (ns == Ns::Dc && name == "language") {
-        item.language = clean_language(text());
+        return {RssText::Field, &item.guid};
     }
-    return false;
+    if (core && name == "description") {
+        return {RssText::Field, &item.description};
+    }
+    if (ns == Ns::Content && name == "encoded") {
+        return {RssText::Field, &item.content};
+    }
+    if (core && name == "author") {
+        return {RssText::Field, &item.rss_author};
+    }
+    if (ns == Ns::Dc && name == "creator") {
+        return {RssText::Creator};
+    }
+    if (core && (name == "pubDate" || name == "pubdate")) {
+        return {RssText::Field, &item.date};
+    }
+    if (ns == Ns::Dc && name == "date") {
+        return {RssText::Field, &item.dc_date};
+    }
+    if (ns == Ns::Atom && (name == "published" || name == "updated")) {
+        if (item.atom_date.empty() || name == "published") {
+            return {RssText::Field, &item.atom_date};
+        }
+        return {};
+    }
+    if (core && name == "enclosure" && item.enclosure.empty()) {
+        item.enclosure = attr("url");
+        return {};
+    }
+    if (ns == Ns::Dc && name == "language") {
+        return {RssText::Language};
+    }
+    return {};
+}
+
+// Stores the raw text of a child as rss_child decided.
+inline void take_rss_text(RssItem& item, const RssChild& child, std::string text) {
+    switch (child.text) {
+        case RssText::Field:
+            *child.field = std::move(text);
+            break;
+        case RssText::Creator:
+            item.creators.push_back(clean_author(text));
+            break;
+        case RssText::Language:
+            item.language = clean_language(text);
+            break;
+        case RssText::None:
+            break;
+    }
 }
 
 // Turns the fields into a Document appended to `out`. `about` is the item's rdf:about;

@@ -26,28 +26,6 @@ constexpr const char* kXmlNs = "http://www.w3.org/XML/1998/namespace";
 // streaming reader never sees that limit, so larger documents go to the tree.
 constexpr std::size_t kMaxStreamBytes = 10'000'000;
 
-struct Attribute {
-    std::string name;  // local name: xml::attr matches any namespace
-    std::string value;
-};
-
-// A child of an item, being read: name, attributes and the text of all its descendants.
-struct Child {
-    Ns ns = Ns::None;
-    std::string name;
-    std::vector<Attribute> attrs;
-    std::string text;
-
-    std::string attr(const char* wanted) const {
-        for (const auto& a : attrs) {
-            if (a.name == wanted) {
-                return a.value;
-            }
-        }
-        return {};
-    }
-};
-
 struct State {
     const ReadContext* ctx = nullptr;
     std::function<std::string(bool)> base;  // the document URL, for relative links
@@ -68,7 +46,8 @@ struct State {
     RssItem item;
     std::string about;
     int child_depth = 0;
-    Child child;
+    RssChild child;
+    std::string child_text;  // for the children whose text is cleaned, not stored as it is
     // Items are finished as they close, channel items before the others (the tree reader's
     // order); the feed's language is filled in at the end, when it is known.
     std::vector<Document> channel_docs;
@@ -119,8 +98,8 @@ bool attr_value(const xmlChar* begin, const xmlChar* end, std::string& out) {
     }
 }
 
-// Reads the attributes the readers use; false when one needs the tree.
-bool read_attributes(State& st, int nb_attributes, const xmlChar** attributes, bool keep) {
+// Checks every attribute and reads xml:lang; false when one needs the tree.
+bool check_attributes(State& st, int nb_attributes, const xmlChar** attributes) {
     for (int i = 0; i < nb_attributes; ++i) {
         const xmlChar** a = attributes + static_cast<std::ptrdiff_t>(i) * 5;
         std::string_view name(xml::cs(a[0]));
@@ -128,9 +107,8 @@ bool read_attributes(State& st, int nb_attributes, const xmlChar** attributes, b
         if (xml_ns && name == "base") {
             return false;  // xml:base scoping: the tree resolves it
         }
-        const bool lang = xml_ns && name == "lang";
-        if (!keep && !lang) {
-            // Not read, but an entity reference in it still means the tree decides.
+        if (!(xml_ns && name == "lang")) {
+            // Not read here, but an entity reference in it still means the tree decides.
             if (std::memchr(a[3], '&', static_cast<std::size_t>(a[4] - a[3])) != nullptr &&
                 !attr_value(a[3], a[4], st.scratch)) {
                 return false;
@@ -141,19 +119,28 @@ bool read_attributes(State& st, int nb_attributes, const xmlChar** attributes, b
         if (!attr_value(a[3], a[4], value)) {
             return false;
         }
-        if (lang) {
-            if (st.depth == 1 && !st.root_lang) {
-                st.root_lang = value;
-            }
-            if (st.depth == st.channel_depth && !st.channel_lang) {
-                st.channel_lang = value;
-            }
+        if (st.depth == 1 && !st.root_lang) {
+            st.root_lang = value;
         }
-        if (keep) {
-            st.child.attrs.push_back({std::string(name), std::move(value)});
+        if (st.depth == st.channel_depth && !st.channel_lang) {
+            st.channel_lang = value;
         }
     }
     return true;
+}
+
+// The value of the attribute with local name `wanted` in any namespace, as xml::attr reads it
+// from the tree ("" when absent). check_attributes has already refused entity references.
+std::string attribute(int nb_attributes, const xmlChar** attributes, const char* wanted) {
+    std::string value;
+    for (int i = 0; i < nb_attributes; ++i) {
+        const xmlChar** a = attributes + static_cast<std::ptrdiff_t>(i) * 5;
+        if (std::strcmp(xml::cs(a[0]), wanted) == 0) {
+            attr_value(a[3], a[4], value);
+            break;
+        }
+    }
+    return value;
 }
 
 void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
@@ -169,7 +156,7 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
     }
     ++st.depth;
     Ns ns = ns_of(prefix, uri);
-    bool keep = false;
+    bool child = false;
     if (st.depth == 1) {
         st.root_name = name;
         if (name == "channel") {
@@ -178,12 +165,7 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
         }
     } else if (st.item_depth != 0) {
         if (st.depth == st.item_depth + 1) {
-            st.child_depth = st.depth;
-            st.child.ns = ns;
-            st.child.name = name;
-            st.child.attrs.clear();
-            st.child.text.clear();
-            keep = true;
+            child = true;
         }
     } else if (st.depth == 2 && !st.channel_found && is_core(ns) && name == "channel") {
         st.channel_depth = 2;
@@ -209,8 +191,20 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
         st.language_found = true;
         st.language_depth = st.depth;
     }
-    if (!read_attributes(st, nb_attributes, attributes, keep)) {
+    if (!check_attributes(st, nb_attributes, attributes)) {
         give_up(ctx);
+        return;
+    }
+    if (child) {
+        st.child_depth = st.depth;
+        st.child = rss_child(st.item, ns, name, [&](const char* wanted) {
+            return attribute(nb_attributes, attributes, wanted);
+        });
+        if (st.child.text == RssText::Field) {
+            st.child.field->clear();
+        } else {
+            st.child_text.clear();
+        }
     }
 }
 
@@ -218,10 +212,10 @@ void end_element(void* ctx, const xmlChar* /*localname*/, const xmlChar* /*prefi
                  const xmlChar* /*uri*/) {
     State& st = state_of(ctx);
     if (st.depth == st.child_depth) {
-        Child& c = st.child;
-        take_rss_child(
-            st.item, c.ns, c.name, [&c]() -> const std::string& { return c.text; },
-            [&c](const char* name) { return c.attr(name); });
+        if (st.child.text == RssText::Creator || st.child.text == RssText::Language) {
+            take_rss_text(st.item, st.child, st.child_text);
+        }
+        st.child = {};
         st.child_depth = 0;
     } else if (st.depth == st.item_depth) {
         finish_rss_item(st.item, st.about, {}, st.base, *st.ctx,
@@ -238,7 +232,9 @@ void end_element(void* ctx, const xmlChar* /*localname*/, const xmlChar* /*prefi
 void characters(void* ctx, const xmlChar* text, int len) {
     State& st = state_of(ctx);
     if (st.child_depth != 0) {
-        st.child.text.append(xml::cs(text), static_cast<std::size_t>(len));
+        // A stored field gets its text directly; cleaned ones and unused ones collect it.
+        std::string& to = st.child.field != nullptr ? *st.child.field : st.child_text;
+        to.append(xml::cs(text), static_cast<std::size_t>(len));
     } else if (st.language_depth != 0) {
         st.language_text.append(xml::cs(text), static_cast<std::size_t>(len));
     }
