@@ -7,11 +7,15 @@
 // of link text); turn it into paragraphs and drop the ones that are mostly links.
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "parse/encoding.hpp"
+#include "parse/html_article.hpp"
+#include "parse/html_page.hpp"
 #include "parse/readers.hpp"
 #include "parse/text_builder.hpp"
 #include "wirewatch/parse/date.hpp"
@@ -21,6 +25,11 @@ namespace ww::parse {
 
 namespace {
 
+using detail::Attr;
+using detail::HtmlArticle;
+using detail::HtmlNode;
+using detail::HtmlPage;
+using detail::Tag;
 using xml::cs;
 
 std::string lowercase(std::string_view s) {
@@ -426,7 +435,17 @@ const xmlNode* marked_container(const xmlNode* root) {
 // length and commas, and half of that to its grandparent; the best parent, discounted by its
 // link density, holds the article.
 const xmlNode* densest_block(const xmlNode* root) {
-    std::unordered_map<const xmlNode*, double> scores;
+    // Scores in the order blocks were first scored, so a tie goes to the first in document
+    // order (an unordered_map's order would depend on the nodes' addresses).
+    std::vector<std::pair<const xmlNode*, double>> scores;
+    std::unordered_map<const xmlNode*, std::size_t> slot;
+    auto add = [&](const xmlNode* n, double score) {
+        auto [it, fresh] = slot.try_emplace(n, scores.size());
+        if (fresh) {
+            scores.emplace_back(n, 0.0);
+        }
+        scores[it->second].second += score;
+    };
     xml::walk(
         root,
         [&](const xmlNode* n) {
@@ -439,10 +458,10 @@ const xmlNode* densest_block(const xmlNode* root) {
                 if (st.chars >= 25 && n->parent != nullptr) {
                     double score = 1.0 + static_cast<double>(st.commas) +
                                    std::min(3.0, static_cast<double>(st.chars) / 100.0);
-                    scores[n->parent] += score;
+                    add(n->parent, score);
                     if (n->parent->parent != nullptr &&
                         n->parent->parent->type == XML_ELEMENT_NODE) {
-                        scores[n->parent->parent] += score / 2.0;
+                        add(n->parent->parent, score / 2.0);
                     }
                 }
                 return false;
@@ -466,21 +485,9 @@ const xmlNode* densest_block(const xmlNode* root) {
     return best;
 }
 
-struct Page {
-    Article article;
-    std::string summary;
-    std::string author;
-    std::optional<std::chrono::sys_seconds> published;
-};
-
-Page extract_page(std::string_view utf8, std::string_view base_url) {
-    Page page;
-    xml::DocPtr doc = xml::parse_html(utf8, base_url);
-    xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
-    if (root == nullptr) {
-        return page;
-    }
-    Meta meta = read_meta(root);
+// Title, language, canonical URL, summary, author and date from the page's metadata.
+HtmlArticle article_from_meta(const Meta& meta, std::string_view base_url) {
+    HtmlArticle page;
     std::string base(base_url);
     if (!meta.base_href.empty()) {
         base = resolve_url(base, detail::clean_token(meta.base_href));
@@ -515,25 +522,18 @@ Page extract_page(std::string_view utf8, std::string_view base_url) {
         page.author = author;
     }
     page.published = parse_date(meta.published);
+    return page;
+}
 
-    xmlNode* body = const_cast<xmlNode*>(find_body(root));
-    remove_chrome(body);
-    const xmlNode* container = marked_container(body);
-    if (container == nullptr) {
-        container = densest_block(body);
-    }
-    if (container == nullptr) {
-        container = body;
-    }
-    detail::TextBuilder tb;
-    detail::dom_text_into(container, tb);
+// The container's paragraphs, without link lists and the repeated headline.
+std::string article_body(detail::TextBuilder& tb, const std::string& title) {
     std::string text;
     for (const auto& p : tb.paragraphs()) {
         // Mostly-link paragraphs are "Read more:" lists and tag clouds, not article text.
         if (p.link_bytes * 2 > p.text.size()) {
             continue;
         }
-        if (text.empty() && p.text == a.title) {
+        if (text.empty() && p.text == title) {
             continue;  // the headline repeated at the top of the article body
         }
         if (!text.empty()) {
@@ -541,8 +541,360 @@ Page extract_page(std::string_view utf8, std::string_view base_url) {
         }
         text += p.text;
     }
-    a.body = detail::sanitize(text);
+    return detail::sanitize(text);
+}
+
+// --- the same rules on the flat page --------------------------------------------------------
+
+bool is_element(const HtmlPage& page, std::uint32_t i) {
+    return page.nodes[i].kind == HtmlNode::Kind::element;
+}
+
+bool is_chrome_tag(Tag tag) {
+    static const auto table = [] {
+        std::array<bool, static_cast<std::size_t>(Tag::count)> t{};
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            t[i] = is_chrome_tag(detail::tag_name(static_cast<Tag>(i)));
+        }
+        return t;
+    }();
+    return table[static_cast<std::size_t>(tag)];
+}
+
+TextStats stats_of(const HtmlPage& page, std::uint32_t node) {
+    TextStats st;
+    int link_depth = 0;
+    std::vector<std::size_t> p_starts;
+    detail::walk(
+        page, node,
+        [&](std::uint32_t i) {
+            const HtmlNode& n = page.nodes[i];
+            if (n.kind == HtmlNode::Kind::text) {
+                std::size_t visible = 0;
+                for (char c : page.text_of(i)) {
+                    if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+                        ++visible;
+                    }
+                    if (c == ',') {
+                        ++st.commas;
+                    }
+                }
+                st.chars += visible;
+                if (link_depth > 0) {
+                    st.link_chars += visible;
+                }
+                return false;
+            }
+            if (n.kind != HtmlNode::Kind::element || detail::is_invisible(n.tag)) {
+                return false;
+            }
+            if (n.tag == Tag::a) {
+                ++link_depth;
+            } else if (n.tag == Tag::p) {
+                p_starts.push_back(st.chars);
+            }
+            return true;
+        },
+        [&](std::uint32_t i) {
+            Tag tag = page.nodes[i].tag;
+            if (tag == Tag::a) {
+                --link_depth;
+            } else if (tag == Tag::p && !p_starts.empty()) {
+                if (st.chars - p_starts.back() >= 100) {
+                    ++st.long_paragraphs;
+                }
+                p_starts.pop_back();
+            }
+        });
+    return st;
+}
+
+bool is_chrome(const HtmlPage& page, std::uint32_t i) {
+    const Tag tag = page.nodes[i].tag;
+    if (tag == Tag::html || tag == Tag::body) {
+        return false;
+    }
+    if (is_chrome_tag(tag)) {
+        return true;
+    }
+    if (page.has_attr(i, Attr::hidden) || lowercase(page.attr(i, Attr::aria_hidden)) == "true") {
+        return true;
+    }
+    std::string_view style_attr = page.attr(i, Attr::style);
+    if (!style_attr.empty()) {
+        std::string style = lowercase(style_attr);
+        style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
+        if (style.find("display:none") != std::string::npos ||
+            style.find("visibility:hidden") != std::string::npos) {
+            return true;
+        }
+    }
+    std::string role = lowercase(page.attr(i, Attr::role));
+    if (contains({"navigation", "menu", "menubar", "banner", "contentinfo", "complementary",
+                  "dialog", "alertdialog", "search", "tablist"},
+                 role)) {
+        return true;
+    }
+    if (tag == Tag::article || tag == Tag::main || role == "main" || role == "article") {
+        return false;
+    }
+    std::string_view class_attr = page.attr(i, Attr::class_);
+    std::string_view id_attr = page.attr(i, Attr::id);
+    if (class_attr.empty() && id_attr.empty()) {
+        return false;  // " " has no words and no screen-reader marker
+    }
+    std::string names;
+    names.reserve(class_attr.size() + 1 + id_attr.size());
+    names.append(class_attr).append(" ").append(id_attr);
+    std::string lnames = lowercase(names);
+    // Screen-reader-only text ("Skip to content") is chrome under any spelling.
+    if (lnames.find("sr-only") != std::string::npos ||
+        lnames.find("visually-hidden") != std::string::npos ||
+        lnames.find("screen-reader") != std::string::npos) {
+        return true;
+    }
+    bool strong = false;
+    bool weak = false;
+    bool positive = false;
+    for (const auto& w : words_of(names)) {
+        strong = strong || is_strong_negative(w);
+        weak = weak || is_weak_negative(w);
+        positive = positive || is_positive(w);
+    }
+    if (strong) {
+        // "article-body ad-free" should survive: a block holding several real paragraphs and
+        // calling itself content is content.
+        return !(positive && stats_of(page, i).long_paragraphs >= 3);
+    }
+    return weak && !positive;
+}
+
+void remove_chrome(HtmlPage& page, std::uint32_t root) {
+    std::vector<std::uint32_t> doomed;
+    detail::walk(
+        page, root,
+        [&](std::uint32_t i) {
+            if (!is_element(page, i)) {
+                return false;
+            }
+            if (is_chrome(page, i)) {
+                doomed.push_back(i);
+                return false;
+            }
+            return true;
+        },
+        [](std::uint32_t) {});
+    for (std::uint32_t i : doomed) {
+        page.nodes[i].removed = true;
+    }
+}
+
+// Text and CDATA of the subtree, like xml::raw_text.
+std::string raw_text(const HtmlPage& page, std::uint32_t node) {
+    std::string out;
+    detail::walk(
+        page, node,
+        [&](std::uint32_t i) {
+            if (!is_element(page, i)) {
+                out.append(page.text_of(i));
+            }
+            return true;
+        },
+        [](std::uint32_t) {});
+    return out;
+}
+
+Meta read_meta(const HtmlPage& page, std::uint32_t root) {
+    Meta m;
+    // xml::lang_of finds nothing in an HTML tree: its attributes carry no namespace.
+    m.lang = std::string(page.attr(root, Attr::lang));
+    detail::walk(
+        page, root,
+        [&](std::uint32_t i) {
+            if (!is_element(page, i)) {
+                return false;
+            }
+            const Tag tag = page.nodes[i].tag;
+            if (tag == Tag::meta) {
+                std::string key = lowercase(page.attr(i, Attr::property));
+                if (key.empty()) {
+                    key = lowercase(page.attr(i, Attr::name));
+                }
+                if (key.empty()) {
+                    key = lowercase(page.attr(i, Attr::itemprop));
+                }
+                std::string equiv = lowercase(page.attr(i, Attr::http_equiv));
+                std::string_view content = page.attr(i, Attr::content);
+                auto set = [&](std::string& field) {
+                    if (field.empty()) {
+                        field = content;
+                    }
+                };
+                if (key == "og:title") {
+                    set(m.og_title);
+                } else if (key == "og:url") {
+                    set(m.og_url);
+                } else if (key == "og:description") {
+                    set(m.og_description);
+                } else if (key == "description") {
+                    set(m.description);
+                } else if (key == "author" || key == "article:author" || key == "byl") {
+                    set(m.author);
+                } else if (key == "article:published_time" || key == "datepublished" ||
+                           key == "pubdate" || key == "date") {
+                    set(m.published);
+                } else if (key == "og:locale") {
+                    set(m.og_locale);
+                } else if (equiv == "content-language") {
+                    set(m.content_language);
+                }
+                return false;
+            }
+            if (tag == Tag::link) {
+                for (const auto& rel : words_of(page.attr(i, Attr::rel))) {
+                    if (rel == "canonical" && m.canonical.empty()) {
+                        m.canonical = page.attr(i, Attr::href);
+                    }
+                }
+                return false;
+            }
+            if (tag == Tag::base && m.base_href.empty()) {
+                m.base_href = page.attr(i, Attr::href);
+                return false;
+            }
+            if (tag == Tag::title && m.title.empty()) {
+                m.title = raw_text(page, i);
+                return false;
+            }
+            if (tag == Tag::h1 && m.h1.empty()) {
+                detail::TextBuilder tb(true);
+                detail::page_text_into(page, i, tb);
+                m.h1 = tb.finish();
+                return false;
+            }
+            if (tag == Tag::time && m.published.empty() && page.has_attr(i, Attr::datetime) &&
+                page.has_attr(i, Attr::pubdate)) {
+                m.published = page.attr(i, Attr::datetime);
+            }
+            return !detail::is_invisible(tag) || tag == Tag::head;
+        },
+        [](std::uint32_t) {});
+    return m;
+}
+
+std::uint32_t find_body(const HtmlPage& page, std::uint32_t root) {
+    for (std::uint32_t i = root + 1; i < page.nodes[root].end; i = page.nodes[i].end) {
+        if (is_element(page, i) && page.nodes[i].tag == Tag::body) {
+            return i;
+        }
+    }
+    return root;
+}
+
+// The container the page itself declares, if it holds a real article.
+std::uint32_t marked_container(const HtmlPage& page, std::uint32_t root) {
+    std::uint32_t article_body = detail::kNoNode;
+    std::uint32_t best_article = detail::kNoNode;
+    std::size_t best_article_chars = 0;
+    std::uint32_t main = detail::kNoNode;
+    detail::walk(
+        page, root,
+        [&](std::uint32_t i) {
+            if (!is_element(page, i)) {
+                return false;
+            }
+            const Tag tag = page.nodes[i].tag;
+            if (article_body == detail::kNoNode &&
+                lowercase(page.attr(i, Attr::itemprop)) == "articlebody") {
+                article_body = i;
+            }
+            if (tag == Tag::article) {
+                std::size_t chars = stats_of(page, i).chars;
+                if (chars > best_article_chars) {
+                    best_article = i;
+                    best_article_chars = chars;
+                }
+            }
+            if (main == detail::kNoNode &&
+                (tag == Tag::main || lowercase(page.attr(i, Attr::role)) == "main")) {
+                main = i;
+            }
+            return true;
+        },
+        [](std::uint32_t) {});
+    if (article_body != detail::kNoNode && stats_of(page, article_body).chars >= 200) {
+        return article_body;
+    }
+    if (best_article != detail::kNoNode && best_article_chars >= 200) {
+        return best_article;
+    }
+    if (main != detail::kNoNode && stats_of(page, main).chars >= 200) {
+        return main;
+    }
+    return detail::kNoNode;
+}
+
+// densest_block on the flat page: same scores, same order, same tie rule.
+std::uint32_t densest_block(const HtmlPage& page, std::uint32_t root) {
+    std::vector<std::pair<std::uint32_t, double>> scores;
+    std::unordered_map<std::uint32_t, std::size_t> slot;
+    auto add = [&](std::uint32_t n, double score) {
+        auto [it, fresh] = slot.try_emplace(n, scores.size());
+        if (fresh) {
+            scores.emplace_back(n, 0.0);
+        }
+        scores[it->second].second += score;
+    };
+    detail::walk(
+        page, root,
+        [&](std::uint32_t i) {
+            if (!is_element(page, i)) {
+                return false;
+            }
+            const Tag tag = page.nodes[i].tag;
+            if (tag == Tag::p || tag == Tag::pre || tag == Tag::blockquote || tag == Tag::td) {
+                TextStats st = stats_of(page, i);
+                const std::uint32_t parent = page.nodes[i].parent;
+                if (st.chars >= 25 && parent != detail::kNoNode) {
+                    double score = 1.0 + static_cast<double>(st.commas) +
+                                   std::min(3.0, static_cast<double>(st.chars) / 100.0);
+                    add(parent, score);
+                    if (page.nodes[parent].parent != detail::kNoNode) {
+                        add(page.nodes[parent].parent, score / 2.0);
+                    }
+                }
+                return false;
+            }
+            return true;
+        },
+        [](std::uint32_t) {});
+    std::uint32_t best = detail::kNoNode;
+    double best_score = 0.0;
+    for (const auto& [node, score] : scores) {
+        TextStats st = stats_of(page, node);
+        double density = st.chars == 0
+                             ? 1.0
+                             : static_cast<double>(st.link_chars) / static_cast<double>(st.chars);
+        double adjusted = score * (1.0 - density);
+        if (adjusted > best_score) {
+            best = node;
+            best_score = adjusted;
+        }
+    }
+    return best;
+}
+
+// One page buffer per thread, kept between pages unless a large page grew it.
+HtmlPage& page_buffer() {
+    thread_local HtmlPage page;
     return page;
+}
+
+void release_if_large(HtmlPage& page) {
+    if (page.text.capacity() > (std::size_t{1} << 20) ||
+        page.nodes.capacity() > (std::size_t{1} << 16)) {
+        page = HtmlPage{};
+    }
 }
 
 }  // namespace
@@ -552,13 +904,59 @@ Article extract_article(std::string_view html, std::string_view base_url,
     std::string converted;
     std::string_view utf8 =
         detail::utf8_view(html, charset, detail::html_meta_charset(html), converted);
-    return extract_page(utf8, base_url).article;
+    return detail::extract_html_tree(utf8, base_url).article;
 }
 
 namespace detail {
 
+HtmlArticle extract_html(std::string_view utf8, std::string_view base_url) {
+    HtmlPage& page = page_buffer();
+    read_html_page(utf8, page);
+    if (page.nodes.empty()) {
+        return {};
+    }
+    const std::uint32_t root = 0;
+    HtmlArticle result = article_from_meta(read_meta(page, root), base_url);
+    const std::uint32_t body = find_body(page, root);
+    remove_chrome(page, body);
+    std::uint32_t container = marked_container(page, body);
+    if (container == kNoNode) {
+        container = densest_block(page, body);
+    }
+    if (container == kNoNode) {
+        container = body;
+    }
+    TextBuilder tb;
+    page_text_into(page, container, tb);
+    result.article.body = article_body(tb, result.article.title);
+    release_if_large(page);
+    return result;
+}
+
+HtmlArticle extract_html_tree(std::string_view utf8, std::string_view base_url) {
+    xml::DocPtr doc = xml::parse_html(utf8, base_url);
+    xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+    if (root == nullptr) {
+        return {};
+    }
+    HtmlArticle result = article_from_meta(read_meta(root), base_url);
+    xmlNode* body = const_cast<xmlNode*>(find_body(root));
+    remove_chrome(body);
+    const xmlNode* container = marked_container(body);
+    if (container == nullptr) {
+        container = densest_block(body);
+    }
+    if (container == nullptr) {
+        container = body;
+    }
+    TextBuilder tb;
+    dom_text_into(container, tb);
+    result.article.body = article_body(tb, result.article.title);
+    return result;
+}
+
 void read_html(std::string_view utf8, const ReadContext& ctx, ParseResult& out) {
-    Page page = extract_page(utf8, ctx.base_url);
+    HtmlArticle page = extract_html_tree(utf8, ctx.base_url);
     Document doc;
     doc.title = std::move(page.article.title);
     doc.body = std::move(page.article.body);

@@ -144,6 +144,27 @@ bool is_invisible_tag(std::string_view name) {
 
 namespace {
 
+// Tag -> class, from the lists above, so the two never disagree.
+template <bool (*Classify)(std::string_view)>
+bool classify(Tag tag) {
+    static const auto table = [] {
+        std::array<bool, static_cast<std::size_t>(Tag::count)> t{};
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            t[i] = Classify(tag_name(static_cast<Tag>(i)));
+        }
+        return t;
+    }();
+    return table[static_cast<std::size_t>(tag)];
+}
+
+}  // namespace
+
+bool is_block(Tag tag) { return classify<&is_block_tag>(tag); }
+
+bool is_invisible(Tag tag) { return classify<&is_invisible_tag>(tag); }
+
+namespace {
+
 // End of the tag starting at `lt` (index of its '>'), honouring quoted attribute values;
 // npos if the tag never closes.
 std::size_t tag_end(std::string_view s, std::size_t lt) {
@@ -574,6 +595,39 @@ void dom_text_into(const xmlNode* node, TextBuilder& tb) {
             if (name == "a") {
                 tb.leave_link();
             } else if (is_block_tag(name)) {
+                tb.block_break();
+            }
+        });
+}
+
+void page_text_into(const HtmlPage& page, std::uint32_t node, TextBuilder& tb) {
+    walk(
+        page, node,
+        [&](std::uint32_t i) {
+            const HtmlNode& n = page.nodes[i];
+            if (n.kind != HtmlNode::Kind::element) {
+                tb.text(page.text_of(i));
+                return false;
+            }
+            if (is_invisible(n.tag)) {
+                return false;
+            }
+            if (n.tag == Tag::br) {
+                tb.line_break();
+            } else if (n.tag == Tag::a) {
+                tb.enter_link();
+            } else if (n.tag == Tag::td || n.tag == Tag::th || n.tag == Tag::img) {
+                tb.text(" ");
+            } else if (is_block(n.tag)) {
+                tb.block_break();
+            }
+            return true;
+        },
+        [&](std::uint32_t i) {
+            const Tag tag = page.nodes[i].tag;
+            if (tag == Tag::a) {
+                tb.leave_link();
+            } else if (is_block(tag)) {
                 tb.block_break();
             }
         });

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "parse/html_page.hpp"
+
 namespace ww::parse::detail {
 
 // Code point of an HTML/XML named entity without '&' and ';' ("eacute" -> U+00E9), or nullopt.
@@ -66,9 +68,15 @@ std::string html_to_text(std::string_view html, bool single_line);
 void dom_text_into(const xmlNode* node, TextBuilder& out);
 std::string dom_text(const xmlNode* node, bool single_line);
 
+// The same for a node of a flat HtmlPage (and its subtree).
+void page_text_into(const HtmlPage& page, std::uint32_t node, TextBuilder& out);
+
 // Element classes shared by the string and DOM converters (lowercase local names).
 bool is_block_tag(std::string_view name);
 bool is_invisible_tag(std::string_view name);
+// The same classes by HtmlPage tag.
+bool is_block(Tag tag);
+bool is_invisible(Tag tag);
 
 // Plain text that needs no markup handling: sanitized, whitespace collapsed like html_to_text.
 std::string plain_text(std::string_view text, bool single_line);

@@ -1,0 +1,293 @@
+#include "parse/html_page.hpp"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <unordered_map>
+
+#include "parse/xml.hpp"
+
+namespace ww::parse::detail {
+
+namespace {
+
+constexpr std::array<std::string_view, static_cast<std::size_t>(Tag::count)> kTagNames = {
+    "",       "a",      "address", "article", "aside",    "audio",    "base",       "blockquote",
+    "body",   "br",     "button",  "canvas",  "caption",  "center",   "dd",         "details",
+    "dialog", "div",    "dl",      "dt",      "embed",    "fieldset", "figcaption", "figure",
+    "footer", "form",   "h1",      "h2",      "h3",       "h4",       "h5",         "h6",
+    "head",   "header", "hr",      "html",    "iframe",   "img",      "input",      "li",
+    "link",   "main",   "math",    "menu",    "meta",     "nav",      "noscript",   "object",
+    "ol",     "p",      "pre",     "script",  "section",  "select",   "style",      "summary",
+    "svg",    "table",  "tbody",   "td",      "template", "textarea", "th",         "thead",
+    "time",   "title",  "tr",      "ul",      "video"};
+
+struct AttrName {
+    std::string_view name;
+    Attr attr;
+};
+
+constexpr AttrName kAttrNames[] = {{"class", Attr::class_},      {"id", Attr::id},
+                                   {"role", Attr::role},         {"itemprop", Attr::itemprop},
+                                   {"style", Attr::style},       {"aria-hidden", Attr::aria_hidden},
+                                   {"hidden", Attr::hidden},     {"property", Attr::property},
+                                   {"name", Attr::name},         {"http-equiv", Attr::http_equiv},
+                                   {"content", Attr::content},   {"rel", Attr::rel},
+                                   {"href", Attr::href},         {"lang", Attr::lang},
+                                   {"datetime", Attr::datetime}, {"pubdate", Attr::pubdate}};
+
+const std::unordered_map<std::string_view, Tag>& tag_table() {
+    static const auto table = [] {
+        std::unordered_map<std::string_view, Tag> t;
+        for (std::size_t i = 1; i < kTagNames.size(); ++i) {
+            t.emplace(kTagNames[i], static_cast<Tag>(i));
+        }
+        return t;
+    }();
+    return table;
+}
+
+bool attr_of(std::string_view name, Attr& out) {
+    for (const auto& a : kAttrNames) {
+        if (a.name == name) {
+            out = a.attr;
+            return true;
+        }
+    }
+    return false;
+}
+
+// libxml2's tree builder (SAX2.c) as far as the page needs it. The parser's own element
+// stack (ctxt->nameNr) is the reference: the tree builder's node stack matches it except
+// where the parser pops a node behind the builder's back ("Couldn't find end of Start Tag"
+// calls nodePop, not endElement), which `sync` reproduces at the next event.
+class Builder {
+public:
+    explicit Builder(HtmlPage& page) : page_(page) {}
+
+    static Builder& of(void* ctx) {
+        return *static_cast<Builder*>(static_cast<htmlParserCtxtPtr>(ctx)->_private);
+    }
+
+    void start(htmlParserCtxtPtr ctxt, const xmlChar* name, const xmlChar** atts) {
+        sync(ctxt->nameNr > 0 ? static_cast<std::size_t>(ctxt->nameNr - 1) : 0);
+        last_text_ = kNoNode;
+        if (open_.size() > xmlParserMaxDepth) {
+            // nodePush refuses the node and halts the parser ("Excessive depth in document").
+            xmlStopParser(ctxt);
+            return;
+        }
+        const auto index = static_cast<std::uint32_t>(page_.nodes.size());
+        HtmlNode node;
+        node.kind = HtmlNode::Kind::element;
+        node.tag = tag_of(local_name(xml::cs(name)));
+        if (!open_.empty()) {
+            node.parent = open_.back();
+        } else if (first_ == First::none) {
+            first_ = First::element;  // the root
+        } else if (first_ == First::element) {
+            // Another top-level element (after </html>): the tree builder makes it a child
+            // of the document's first node, here the root, which grows to hold it.
+            node.parent = 0;
+            adopted_ = true;
+        }
+        node.begin = static_cast<std::uint32_t>(page_.attrs.size());
+        if (atts != nullptr) {
+            for (std::size_t i = 0; atts[i] != nullptr; i += 2) {
+                add_attr(node, xml::cs(atts[i]), atts[i + 1]);
+            }
+        }
+        page_.nodes.push_back(node);
+        open_.push_back(index);
+    }
+
+    void end(htmlParserCtxtPtr ctxt) {
+        sync(static_cast<std::size_t>(std::max(ctxt->nameNr, 0)));
+        last_text_ = kNoNode;
+        if (!open_.empty()) {
+            close_top();
+        }
+    }
+
+    void text(htmlParserCtxtPtr ctxt, const xmlChar* ch, int len, HtmlNode::Kind kind) {
+        sync(static_cast<std::size_t>(std::max(ctxt->nameNr, 0)));
+        if (open_.empty() || len <= 0) {
+            return;  // no current node: the tree builder drops the text
+        }
+        const auto n = static_cast<std::size_t>(len);
+        if (last_text_ != kNoNode && page_.nodes[last_text_].kind == kind) {
+            HtmlNode& run = page_.nodes[last_text_];
+            if (run.size + n > XML_MAX_TEXT_LENGTH) {
+                // xmlSAX2Characters: "huge text node", reported as out of memory.
+                ctxt->errNo = XML_ERR_NO_MEMORY;
+                ctxt->instate = XML_PARSER_EOF;
+                ctxt->disableSAX = 1;
+                return;
+            }
+            page_.text.append(xml::cs(ch), n);  // the run is the last thing in `text`
+            run.size += static_cast<std::uint32_t>(n);
+            return;
+        }
+        HtmlNode node;
+        node.kind = kind;
+        node.parent = open_.back();
+        node.begin = static_cast<std::uint32_t>(page_.text.size());
+        node.size = static_cast<std::uint32_t>(n);
+        node.end = static_cast<std::uint32_t>(page_.nodes.size() + 1);
+        page_.text.append(xml::cs(ch), n);
+        last_text_ = static_cast<std::uint32_t>(page_.nodes.size());
+        page_.nodes.push_back(node);
+    }
+
+    // A comment or processing instruction: not kept, but it ends the text run before it, and
+    // at the top level before the root it becomes the document's first node.
+    void other(htmlParserCtxtPtr ctxt) {
+        sync(static_cast<std::size_t>(std::max(ctxt->nameNr, 0)));
+        last_text_ = kNoNode;
+        if (open_.empty() && first_ == First::none) {
+            first_ = First::other;
+        }
+    }
+
+    // A DOCTYPE: its node goes first in the document.
+    void doctype() { first_ = First::other; }
+
+    void finish() {
+        while (!open_.empty()) {
+            close_top();
+        }
+        if (adopted_) {
+            page_.nodes[0].end = static_cast<std::uint32_t>(page_.nodes.size());
+        }
+    }
+
+private:
+    static std::string_view local_name(std::string_view name) {
+        auto colon = name.rfind(':');
+        return colon == std::string_view::npos ? name : name.substr(colon + 1);
+    }
+
+    void add_attr(HtmlNode& node, std::string_view name, const xmlChar* value) {
+        Attr key{};
+        if (!attr_of(name, key)) {
+            return;
+        }
+        for (std::uint32_t i = 0; i < node.size; ++i) {
+            if (page_.attrs[node.begin + i].name == key) {
+                return;  // the first one wins, as in xml::attr
+            }
+        }
+        std::string_view v = value != nullptr ? std::string_view(xml::cs(value)) : "";
+        page_.attrs.push_back({key, static_cast<std::uint32_t>(page_.text.size()),
+                               static_cast<std::uint32_t>(v.size())});
+        page_.text.append(v);
+        ++node.size;
+    }
+
+    void close_top() {
+        page_.nodes[open_.back()].end = static_cast<std::uint32_t>(page_.nodes.size());
+        open_.pop_back();
+    }
+
+    void sync(std::size_t parser_depth) {
+        while (open_.size() > parser_depth) {
+            close_top();
+            last_text_ = kNoNode;
+        }
+    }
+
+    // What the document's first child is (xmlSAX2StartElement hangs a second top-level
+    // element under it when it is an element).
+    enum class First { none, element, other };
+
+    HtmlPage& page_;
+    First first_ = First::none;
+    bool adopted_ = false;               // top-level elements after the root's end were added to it
+    std::vector<std::uint32_t> open_;    // the tree builder's node stack
+    std::uint32_t last_text_ = kNoNode;  // text node that is the current node's last child
+};
+
+void on_start(void* ctx, const xmlChar* name, const xmlChar** atts) {
+    Builder::of(ctx).start(static_cast<htmlParserCtxtPtr>(ctx), name, atts);
+}
+
+void on_end(void* ctx, const xmlChar* /*name*/) {
+    Builder::of(ctx).end(static_cast<htmlParserCtxtPtr>(ctx));
+}
+
+void on_characters(void* ctx, const xmlChar* ch, int len) {
+    Builder::of(ctx).text(static_cast<htmlParserCtxtPtr>(ctx), ch, len, HtmlNode::Kind::text);
+}
+
+void on_cdata(void* ctx, const xmlChar* ch, int len) {
+    Builder::of(ctx).text(static_cast<htmlParserCtxtPtr>(ctx), ch, len, HtmlNode::Kind::cdata);
+}
+
+void on_comment(void* ctx, const xmlChar* /*value*/) {
+    Builder::of(ctx).other(static_cast<htmlParserCtxtPtr>(ctx));
+}
+
+void on_pi(void* ctx, const xmlChar* /*target*/, const xmlChar* /*data*/) {
+    Builder::of(ctx).other(static_cast<htmlParserCtxtPtr>(ctx));
+}
+
+void on_doctype(void* ctx, const xmlChar* /*name*/, const xmlChar* /*external_id*/,
+                const xmlChar* /*system_id*/) {
+    Builder::of(ctx).doctype();
+}
+
+}  // namespace
+
+std::string_view tag_name(Tag tag) { return kTagNames[static_cast<std::size_t>(tag)]; }
+
+Tag tag_of(std::string_view local_name) {
+    const auto& table = tag_table();
+    auto it = table.find(local_name);
+    return it == table.end() ? Tag::other : it->second;
+}
+
+const HtmlAttr* HtmlPage::find_attr(std::uint32_t node, Attr name) const {
+    const HtmlNode& n = nodes[node];
+    if (n.kind != HtmlNode::Kind::element) {
+        return nullptr;
+    }
+    for (std::uint32_t i = 0; i < n.size; ++i) {
+        if (attrs[n.begin + i].name == name) {
+            return &attrs[n.begin + i];
+        }
+    }
+    return nullptr;
+}
+
+std::string_view HtmlPage::attr(std::uint32_t node, Attr name) const {
+    const HtmlAttr* a = find_attr(node, name);
+    return a != nullptr ? std::string_view(text).substr(a->begin, a->size) : std::string_view();
+}
+
+void HtmlPage::clear() {
+    nodes.clear();
+    attrs.clear();
+    text.clear();
+}
+
+void read_html_page(std::string_view utf8, HtmlPage& page) {
+    page.clear();
+    page.text.reserve(utf8.size());
+    page.nodes.reserve(utf8.size() / 32);
+    Builder builder(page);
+    htmlSAXHandler sax{};
+    sax.startElement = &on_start;
+    sax.endElement = &on_end;
+    sax.characters = &on_characters;
+    sax.cdataBlock = &on_cdata;
+    sax.comment = &on_comment;
+    sax.processingInstruction = &on_pi;
+    sax.internalSubset = &on_doctype;
+    xml::html_sax_parse(utf8, sax, &builder);
+    builder.finish();
+}
+
+}  // namespace ww::parse::detail
