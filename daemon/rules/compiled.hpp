@@ -181,6 +181,9 @@ private:
     // Word start offsets, built only when a NEAR rule needs them.
     std::array<std::array<std::vector<std::uint32_t>, detail::kFields>, detail::kGroups> words_;
     std::array<std::array<bool, detail::kFields>, detail::kGroups> words_ready_{};
+    // make_hit's working lists, kept to spare two allocations per hit.
+    std::vector<std::uint8_t> written_used_;
+    std::vector<std::pair<std::size_t, std::size_t>> ranges_;
 };
 
 class CompiledRuleSet final : public RuleSet {
@@ -194,6 +197,9 @@ public:
     // Pieces of match(), also used by explain().
     void scan(const Document& doc, Scratch& s) const;
     bool evaluate(const detail::CompiledRule& rule, const Document& doc, Scratch& s) const;
+    // Same, and whether the rule's query hit (false without a query).
+    bool evaluate(const detail::CompiledRule& rule, const Document& doc, Scratch& s,
+                  bool& query) const;
     void reset(Scratch& s) const;
     bool found(const Scratch& s, const detail::TermRef& ref) const;
     void positions(const detail::CompiledRule& rule, std::uint32_t node, Scratch& s,
@@ -215,7 +221,9 @@ public:
     CompileStats stats_;
 
 private:
-    Hit make_hit(const detail::CompiledRule& rule, const Document& doc, Scratch& s) const;
+    // `query`: the rule's query hit (from evaluate), so its terms are evidence too.
+    Hit make_hit(const detail::CompiledRule& rule, const Document& doc, Scratch& s,
+                 bool query) const;
     std::uint32_t word_ordinal(Scratch& s, std::uint8_t group, std::uint8_t field,
                                std::uint32_t offset) const;
 };

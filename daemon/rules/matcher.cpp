@@ -96,12 +96,14 @@ int on_literal(unsigned int id, unsigned long long, unsigned long long to, unsig
     const Pattern& p = c.group->patterns[id];
     const auto scan_end = static_cast<std::size_t>(to);
     const std::size_t scan_begin = scan_end - p.length;
-    // Separators before the first byte of the match, and before its last byte.
-    const std::uint32_t* seps_end = c.seps + c.sep_count;
-    const std::size_t first =
-        static_cast<std::size_t>(std::upper_bound(c.seps, seps_end, scan_begin) - c.seps);
-    const std::size_t last =
-        static_cast<std::size_t>(std::upper_bound(c.seps + first, seps_end, scan_end - 1) - c.seps);
+    // Separators before the last byte of the match, then before its first byte: back from
+    // there over the separators inside this match, of which there are few.
+    const std::size_t last = static_cast<std::size_t>(
+        std::upper_bound(c.seps, c.seps + c.sep_count, scan_end - 1) - c.seps);
+    std::size_t first = last;
+    while (first > 0 && c.seps[first - 1] > scan_begin) {
+        --first;
+    }
     if (last != first && !gaps_fit(c, p, scan_begin, first, last)) {
         return 0;
     }
@@ -542,6 +544,13 @@ bool query_hit(const CompiledRuleSet& set, const CompiledRule& rule, Scratch& s)
 }  // namespace
 
 bool CompiledRuleSet::evaluate(const CompiledRule& rule, const Document& doc, Scratch& s) const {
+    bool query = false;
+    return evaluate(rule, doc, s, query);
+}
+
+bool CompiledRuleSet::evaluate(const CompiledRule& rule, const Document& doc, Scratch& s,
+                               bool& query) const {
+    query = false;
     if (!language_ok(rule, doc)) {
         return false;
     }
@@ -550,6 +559,12 @@ bool CompiledRuleSet::evaluate(const CompiledRule& rule, const Document& doc, Sc
             return false;
         }
     }
+    // The query is evaluated even when a keyword already hit: its terms are evidence too, and
+    // make_hit takes the answer from here instead of walking NEAR positions a second time.
+    query = query_hit(*this, rule, s);
+    if (query) {
+        return true;
+    }
     for (const auto* list : {&rule.keywords, &rule.regexes}) {
         for (const TermRef& r : *list) {
             if (found(s, r)) {
@@ -557,7 +572,7 @@ bool CompiledRuleSet::evaluate(const CompiledRule& rule, const Document& doc, Sc
             }
         }
     }
-    return query_hit(*this, rule, s);
+    return false;
 }
 
 void CompiledRuleSet::spans_of(const Scratch& s, const Document& doc, const TermRef& ref,
@@ -577,22 +592,24 @@ void CompiledRuleSet::spans_of(const Scratch& s, const Document& doc, const Term
     }
 }
 
-Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scratch& s) const {
+Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scratch& s,
+                              bool query) const {
     Hit hit;
     hit.rule_id = rule.def->id;
     hit.severity = rule.def->severity;
     hit.tags = rule.def->tags;
-    std::vector<bool> used(rule.written.size(), false);
+    auto& used = s.written_used_;
+    used.assign(rule.written.size(), 0);
     auto take = [&](const TermRef& r) {
         if (r.positive && found(s, r)) {
-            used[r.written] = true;
+            used[r.written] = 1;
             spans_of(s, doc, r, rule.group, hit.spans);
         }
     };
     for (const auto& r : rule.keywords) {
         take(r);
     }
-    if (query_hit(*this, rule, s)) {
+    if (query) {
         for (const auto& r : rule.query_terms) {
             take(r);
         }
@@ -631,7 +648,8 @@ Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scr
             }
         }
         const Span& first = *chosen;
-        std::vector<std::pair<std::size_t, std::size_t>> ranges;
+        auto& ranges = s.ranges_;
+        ranges.clear();
         for (const Span& sp : spans) {
             if (sp.field == first.field) {
                 ranges.emplace_back(sp.begin, sp.end);
@@ -648,8 +666,12 @@ std::vector<Hit> CompiledRuleSet::match(const Document& doc, Scratch& s) const {
     scan(doc, s);
     std::vector<Hit> hits;
     for (std::uint32_t r : s.candidates_) {
-        if (evaluate(rules_[r], doc, s)) {
-            hits.push_back(make_hit(rules_[r], doc, s));
+        bool query = false;
+        if (evaluate(rules_[r], doc, s, query)) {
+            if (hits.empty()) {
+                hits.reserve(s.candidates_.size());  // one allocation, no moves of Hits
+            }
+            hits.push_back(make_hit(rules_[r], doc, s, query));
         }
     }
     return hits;
