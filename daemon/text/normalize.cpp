@@ -369,8 +369,7 @@ const FoldedTwoByte* two_byte_folds(bool fold_case, bool fold_diacritics) {
 template <bool WithMap>
 class Writer {
 public:
-    Writer(std::string& text, std::vector<std::uint32_t>& map, std::size_t input_size)
-        : text_(text), map_(map) {
+    Writer(std::string& text, OffsetMap& map, std::size_t input_size) : text_(text), map_(map) {
         // Output is rarely longer than the input (ligatures, "ß"); ensure() grows if it is.
         // A larger first guess costs a zero fill of text and map on every call.
         grow(input_size + 16);
@@ -447,7 +446,7 @@ private:
     }
 
     std::string& text_;
-    std::vector<std::uint32_t>& map_;
+    OffsetMap& map_;
     char* text_ptr_ = nullptr;
     std::uint32_t* map_ptr_ = nullptr;
     std::size_t size_ = 0;
@@ -466,7 +465,7 @@ template <bool WithMap>
 class Normalizer {
 public:
     Normalizer(std::string_view in, const NormalizeOptions& options, std::string& text,
-               std::vector<std::uint32_t>& map)
+               OffsetMap& map)
         : in_(in),
           p_(reinterpret_cast<const unsigned char*>(in.data())),
           options_(options),
@@ -883,7 +882,7 @@ void normalize_into(std::string_view utf8, NormalizedText& out, const NormalizeO
 
 std::string normalize_string(std::string_view utf8, const NormalizeOptions& options) {
     std::string text;
-    std::vector<std::uint32_t> unused;
+    OffsetMap unused;
     Normalizer<false> normalizer(utf8, options, text, unused);
     normalizer.run();
     return text;
@@ -894,7 +893,7 @@ std::size_t original_match_end(const NormalizedText& normalized, std::string_vie
     if (e == 0) {
         return normalized.to_original[0];
     }
-    const std::vector<std::uint32_t>& map = normalized.to_original;
+    const OffsetMap& map = normalized.to_original;
     const std::string& text = normalized.text;
     // Never step back into the character that produced the last matched byte.
     const std::size_t floor = map[e - 1];

@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ww::text {
@@ -15,13 +17,38 @@ struct NormalizeOptions {
     bool fold_diacritics = true;  // "São" -> "Sao", "Alèp" -> "Alep"
 };
 
+// std::allocator, except that resize() leaves new elements uninitialized instead of zeroing
+// them: normalize_into writes every offset of its map, and a reused map would otherwise be
+// zero-filled again for each field (a memset of four bytes per input byte).
+template <class T>
+struct UninitializedAllocator : std::allocator<T> {
+    using value_type = T;
+    template <class U>
+    struct rebind {
+        using other = UninitializedAllocator<U>;
+    };
+    UninitializedAllocator() = default;
+    template <class U>
+    UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+    template <class U>
+    void construct(U* p) noexcept {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+
+using OffsetMap = std::vector<std::uint32_t, UninitializedAllocator<std::uint32_t>>;
+
 // Normalized text plus, for every byte of it, the byte offset in the original text of the
 // character that produced it. `to_original` has text.size() + 1 entries; the last one is the
 // original's size, so a half-open normalized span [b, e) maps to [to_original[b],
 // to_original[e]) in the original.
 struct NormalizedText {
     std::string text;
-    std::vector<std::uint32_t> to_original;
+    OffsetMap to_original;
 
     std::size_t original_begin(std::size_t b) const { return to_original[b]; }
     std::size_t original_end(std::size_t e) const { return to_original[e]; }

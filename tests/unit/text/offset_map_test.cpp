@@ -71,28 +71,28 @@ TEST(OffsetMap, SpaceByteMapsToStartOfWhitespaceRun) {
     const std::string original = "a\t \u00A0 b";
     const NormalizedText n = normalize(original);
     ASSERT_EQ(n.text, "a b");
-    EXPECT_EQ(n.to_original, (std::vector<std::uint32_t>{0, 1, 6, 7}));
+    EXPECT_EQ(n.to_original, (OffsetMap{0, 1, 6, 7}));
 }
 
 TEST(OffsetMap, ExpansionBytesMapToSegmentStart) {
     const std::string original = "x…ﬁ";  // x, 3-byte ellipsis, 3-byte ligature
     const NormalizedText n = normalize(original);
     ASSERT_EQ(n.text, "x...fi");
-    EXPECT_EQ(n.to_original, (std::vector<std::uint32_t>{0, 1, 1, 1, 4, 4, 7}));
+    EXPECT_EQ(n.to_original, (OffsetMap{0, 1, 1, 1, 4, 4, 7}));
 }
 
 TEST(OffsetMap, MultibyteOutputMapsEveryByte) {
     const std::string original = "Ё!";
     const NormalizedText n = normalize(original);
     ASSERT_EQ(n.text, "е!");  // U+0435, two bytes
-    EXPECT_EQ(n.to_original, (std::vector<std::uint32_t>{0, 0, 2, 3}));
+    EXPECT_EQ(n.to_original, (OffsetMap{0, 0, 2, 3}));
 }
 
 TEST(OffsetMap, EmptyInputHasOneEntry) {
     const NormalizedText n = normalize("");
-    EXPECT_EQ(n.to_original, (std::vector<std::uint32_t>{0}));
+    EXPECT_EQ(n.to_original, (OffsetMap{0}));
     const NormalizedText blank = normalize(" \t ");
-    EXPECT_EQ(blank.to_original, (std::vector<std::uint32_t>{3}));
+    EXPECT_EQ(blank.to_original, (OffsetMap{3}));
 }
 
 TEST(OffsetMap, ExpansionContainingSpacesMapsToOneCharacter) {
