@@ -46,12 +46,19 @@ std::size_t count_chars(std::string_view s, std::size_t from, std::size_t to) {
     std::size_t i = from;
 #if defined(__SSE2__)
     // Sixteen bytes at a time: continuation bytes 0x80..0xBF are the signed bytes below -64.
+    // They are summed with psadbw: without -mpopcnt, __builtin_popcount is a libgcc call.
+    __m128i continuations = _mm_setzero_si128();
+    const std::size_t first = i;
     for (; i + 16 <= to; i += 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        const auto cont = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(-64)))));
-        n += 16 - static_cast<std::size_t>(__builtin_popcount(cont));
+        const __m128i cont = _mm_and_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(-64))),
+                                           _mm_set1_epi8(1));
+        continuations = _mm_add_epi64(continuations, _mm_sad_epu8(cont, _mm_setzero_si128()));
     }
+    const auto sums = static_cast<std::size_t>(_mm_cvtsi128_si64(continuations)) +
+                      static_cast<std::size_t>(
+                          _mm_cvtsi128_si64(_mm_unpackhi_epi64(continuations, continuations)));
+    n = (i - first) - sums;
 #endif
     for (; i < to; ++i) {
         n += (static_cast<unsigned char>(p[i]) & 0xC0) != 0x80;
