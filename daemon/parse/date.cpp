@@ -55,28 +55,50 @@ std::optional<sys_seconds> assemble(Fields f) {
     return t - minutes{f.offset_minutes};
 }
 
+// 1-12 for the lowercase three-letter abbreviation "jan".."dec", else 0.
+int month_of_abbreviation(char a, char b, char c) {
+    switch (a) {
+        case 'j':
+            if (b == 'a') {
+                return c == 'n' ? 1 : 0;
+            }
+            return b != 'u' ? 0 : (c == 'n' ? 6 : (c == 'l' ? 7 : 0));
+        case 'f':
+            return b == 'e' && c == 'b' ? 2 : 0;
+        case 'm':
+            return b == 'a' && c == 'r' ? 3 : (b == 'a' && c == 'y' ? 5 : 0);
+        case 'a':
+            return b == 'p' && c == 'r' ? 4 : (b == 'u' && c == 'g' ? 8 : 0);
+        case 's':
+            return b == 'e' && c == 'p' ? 9 : 0;
+        case 'o':
+            return b == 'c' && c == 't' ? 10 : 0;
+        case 'n':
+            return b == 'o' && c == 'v' ? 11 : 0;
+        case 'd':
+            return b == 'e' && c == 'c' ? 12 : 0;
+        default:
+            return 0;
+    }
+}
+
 int month_from_name(std::string_view word) {
-    static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
     if (word.size() < 3) {
         return -1;
     }
-    for (int i = 0; i < 12; ++i) {
-        if (word.substr(0, 3) == kMonths[i]) {
-            // "march", "sept", "sep.": a prefix of the full English name.
-            static constexpr std::string_view kFull[] = {
-                "january", "february", "march",     "april",   "may",      "june",
-                "july",    "august",   "september", "october", "november", "december"};
-            std::string_view w = word;
-            if (!w.empty() && w.back() == '.') {
-                w.remove_suffix(1);
-            }
-            if (kFull[i].substr(0, w.size()) == w) {
-                return i + 1;
-            }
-        }
+    const int month = month_of_abbreviation(word[0], word[1], word[2]);
+    if (month == 0) {
+        return -1;
     }
-    return -1;
+    // "march", "sept", "sep.": a prefix of the full English name.
+    static constexpr std::string_view kFull[] = {"january",   "february", "march",    "april",
+                                                 "may",       "june",     "july",     "august",
+                                                 "september", "october",  "november", "december"};
+    std::string_view w = word;
+    if (!w.empty() && w.back() == '.') {
+        w.remove_suffix(1);
+    }
+    return kFull[month - 1].substr(0, w.size()) == w ? month : -1;
 }
 
 bool is_weekday(std::string_view word) {

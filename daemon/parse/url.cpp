@@ -207,26 +207,37 @@ std::string canonical_url(std::string_view input) {
     std::string_view rest = url.substr(slen + 1);
     if (rest.substr(0, 2) == "//") {
         rest.remove_prefix(2);
-        std::size_t auth_end = 0;  // first '/' or '?' (find_first_of: a memchr per byte)
-        while (auth_end < rest.size() && rest[auth_end] != '/' && rest[auth_end] != '?') {
-            ++auth_end;
+        // One pass to the end of the authority (the first '/' or '?'), noting the last '@' and,
+        // after it, the last ':' and ']' (an IPv6 literal: "[::1]:8080").
+        constexpr std::size_t npos = std::string_view::npos;
+        std::size_t auth_end = 0;
+        std::size_t at = npos;
+        std::size_t colon = npos;
+        std::size_t bracket = npos;
+        for (; auth_end < rest.size(); ++auth_end) {
+            const char c = rest[auth_end];
+            if (c == '/' || c == '?') {
+                break;
+            }
+            if (c == '@') {
+                at = auth_end;
+                colon = npos;
+                bracket = npos;
+            } else if (c == ':') {
+                colon = auth_end;
+            } else if (c == ']') {
+                bracket = auth_end;
+            }
         }
-        std::string_view authority = rest.substr(0, auth_end);
-        rest = rest.substr(auth_end);
-        std::string_view userinfo;
-        if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-            userinfo = authority.substr(0, at + 1);
-            authority.remove_prefix(at + 1);
-        }
-        std::string_view host = authority;
+        const std::size_t host_start = at == npos ? 0 : at + 1;
+        std::string_view userinfo = rest.substr(0, host_start);
+        std::string_view host = rest.substr(host_start, auth_end - host_start);
         std::string_view port;
-        std::size_t colon = authority.rfind(':');
-        std::size_t bracket = authority.rfind(']');  // IPv6 literal: "[::1]:8080"
-        if (colon != std::string_view::npos &&
-            (bracket == std::string_view::npos || colon > bracket)) {
-            host = authority.substr(0, colon);
-            port = authority.substr(colon + 1);
+        if (colon != npos && (bracket == npos || colon > bracket)) {
+            host = rest.substr(host_start, colon - host_start);
+            port = rest.substr(colon + 1, auth_end - colon - 1);
         }
+        rest = rest.substr(auth_end);
         if (!host.empty() && host.back() == '.') {
             host.remove_suffix(1);
         }
