@@ -904,7 +904,7 @@ Article extract_article(std::string_view html, std::string_view base_url,
     std::string converted;
     std::string_view utf8 =
         detail::utf8_view(html, charset, detail::html_meta_charset(html), converted);
-    return detail::extract_html_tree(utf8, base_url).article;
+    return detail::extract_html(utf8, base_url).article;
 }
 
 namespace detail {
@@ -956,7 +956,7 @@ HtmlArticle extract_html_tree(std::string_view utf8, std::string_view base_url) 
 }
 
 void read_html(std::string_view utf8, const ReadContext& ctx, ParseResult& out) {
-    HtmlArticle page = extract_html_tree(utf8, ctx.base_url);
+    HtmlArticle page = extract_html(utf8, ctx.base_url);
     Document doc;
     doc.title = std::move(page.article.title);
     doc.body = std::move(page.article.body);
