@@ -1,0 +1,62 @@
+#pragma once
+// What the streaming readers (rss_stream.cpp, atom_stream.cpp) share: the SAX2 handler with
+// every entity callback refusing, namespace classification of an element, and attribute values
+// read the way the tree readers read them. Whatever a streaming reader is not sure to read
+// exactly like its tree reader makes it give up, and the caller parses the tree instead.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parse/xml.hpp"
+
+namespace ww::parse::detail::sax {
+
+// libxml2 refuses text nodes above 10 MB without XML_PARSE_HUGE while building the tree; the
+// streaming readers never see that limit, so larger documents go to the tree.
+constexpr std::size_t kMaxStreamBytes = 10'000'000;
+
+// Every streaming reader's state derives from this; the parser context's _private points at it.
+struct Base {
+    bool unsure = false;  // gave up: the tree decides
+};
+
+template <typename State>
+State& state_of(void* ctx) {
+    return *static_cast<State*>(static_cast<Base*>(static_cast<xmlParserCtxtPtr>(ctx)->_private));
+}
+
+// Marks the state unsure and stops the parse.
+void give_up(void* ctx);
+
+// A name the tree would hold differently (a ':' in the local name or prefix, an empty
+// namespace URI): the streaming readers give up on it.
+bool odd_name(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri);
+
+// Same classification as xml::ns_of on the tree node libxml2 would build.
+xml::Ns ns_of(const xmlChar* prefix, const xmlChar* uri);
+
+// The value the tree's attribute would hold; false when it holds an entity reference.
+bool attr_value(const xmlChar* begin, const xmlChar* end, std::string& out);
+
+// Checks every attribute of an element: false for xml:base (scoping the tree resolves) or an
+// entity reference in any value. `lang` gets the value of xml:lang when there is one.
+bool check_attributes(int nb_attributes, const xmlChar** attributes, std::string& scratch,
+                      std::optional<std::string>& lang);
+
+// The value of the attribute with local name `wanted` in any namespace, as xml::attr reads it
+// from the tree ("" when absent); `found` tells whether there is one. check_attributes must
+// have accepted the element.
+std::string attribute(int nb_attributes, const xmlChar** attributes, const char* wanted,
+                      bool* found = nullptr);
+
+// A SAX2 handler with these element and text callbacks and every DTD and entity callback
+// giving up (entities are read from the tree, which never expands them beyond a short value).
+xmlSAXHandler handler(startElementNsSAX2Func start, endElementNsSAX2Func end,
+                      charactersSAXFunc characters);
+
+// doc->URL of the tree libxml2 would build for `base_url`.
+std::string document_url(std::string_view base_url);
+
+}  // namespace ww::parse::detail::sax
