@@ -5,6 +5,7 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "parse/atom_stream.hpp"
 #include "parse/encoding.hpp"
 #include "parse/readers.hpp"
 #include "parse/text_builder.hpp"
@@ -205,18 +206,23 @@ std::atomic<bool> g_streaming{kFeedStreamingDefault};
 
 // The streaming reader's result when it read the whole feed, nothing otherwise.
 bool stream_feed(std::string_view utf8, const detail::ReadContext& ctx, ParseResult& result) {
-    if (!g_streaming.load(std::memory_order_relaxed) ||
-        (result.kind != ContentKind::Rss && result.kind != ContentKind::Rdf)) {
+    const bool rss = result.kind == ContentKind::Rss || result.kind == ContentKind::Rdf;
+    const bool atom = result.kind == ContentKind::Atom;
+    if (!g_streaming.load(std::memory_order_relaxed) || !(rss || atom)) {
         return false;
     }
     ParseResult streamed;
     std::string root;
-    if (!detail::stream_rss(utf8, ctx, streamed, root)) {
+    if (!(rss ? detail::stream_rss(utf8, ctx, streamed, root)
+              : detail::stream_atom(utf8, ctx, streamed, root))) {
         return false;
     }
-    // The same kind the tree path settles on from the parsed root.
+    // The same kind the tree path settles on from the parsed root, read by the same reader.
     ContentKind parsed_kind = kind_of_root(root);
-    if (parsed_kind != ContentKind::Rss && parsed_kind != ContentKind::Rdf) {
+    const bool same_reader =
+        rss ? (parsed_kind == ContentKind::Rss || parsed_kind == ContentKind::Rdf)
+            : parsed_kind == ContentKind::Atom;
+    if (!same_reader) {
         return false;
     }
     streamed.kind = parsed_kind;

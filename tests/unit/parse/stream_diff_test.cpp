@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parse/atom_stream.hpp"
 #include "parse/readers.hpp"
 #include "parse_test_util.hpp"
 #include "wirewatch/parse/feed.hpp"
@@ -112,6 +113,26 @@ TEST(StreamDiff, TheStreamingReaderAcceptsPlainFeedsAgainAfterRefusals) {
     EXPECT_TRUE(streams(feed));
 }
 
+// The same for Atom: plain entries stream; XHTML content and xml:base go to the tree.
+TEST(StreamDiff, TheStreamingAtomReaderAcceptsPlainFeedsOnly) {
+    auto streams = [](const std::string& bytes) {
+        detail::ReadContext ctx;
+        ctx.base_url = "https://example.org/";
+        ParseResult out;
+        std::string root;
+        return detail::stream_atom(bytes, ctx, out, root) && !out.documents.empty();
+    };
+    EXPECT_TRUE(streams(test::feed_fixture("atom_blogger.xml")));
+    EXPECT_TRUE(streams(test::feed_fixture("atom03_legacy.xml")));
+    EXPECT_FALSE(streams(test::feed_fixture("atom_github_xhtml.xml")));
+    EXPECT_FALSE(streams(test::feed_fixture("atom_xml_base.xml")));
+    EXPECT_TRUE(streams(test::feed_fixture("atom_blogger.xml")));
+    for (const char* name :
+         {"atom_blogger.xml", "atom03_legacy.xml", "atom_github_xhtml.xml", "atom_xml_base.xml"}) {
+        EXPECT_EQ(difference(test::feed_fixture(name), "https://example.org/"), "") << name;
+    }
+}
+
 // Constructs the streaming reader treats specially, spliced into feeds.
 const char* const kTokens[] = {
     "<",
@@ -149,6 +170,17 @@ const char* const kTokens[] = {
     "<enclosure url=\"https://m.example/a.mp3\"/>",
     "<pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>",
     "<b>bold</b>",
+    "<entry><title>T</title></entry>",
+    "<entry>",
+    "</entry>",
+    "<author><name>N</name></author>",
+    "<link rel=\"alternate\" type=\"text/html\" href=\"/h\"/>",
+    "<link href=\"https://l.example/x\"/>",
+    " type=\"html\"",
+    " type=\"xhtml\"",
+    " mode=\"base64\"",
+    "<id>urn:x</id>",
+    "<updated>2003-12-13T18:30:02Z</updated>",
     "\xc3",
     "\n",
 };
