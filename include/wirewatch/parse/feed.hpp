@@ -38,8 +38,8 @@ struct ParseResult {
 // is the extracted article text.
 ParseResult parse(std::string_view bytes, std::string_view base_url, std::string_view charset = {});
 
-// How RSS and RDF feeds are read: streamed with SAX (anything the streaming reader is not sure
-// about still goes through the tree) or always through a libxml2 tree. Both give the same
+// How RSS, RDF and Atom feeds are read: streamed with SAX (anything the streaming reader is not
+// sure about still goes through the tree) or always through a libxml2 tree. Both give the same
 // ParseResult; the switch is process-wide, for tests and benchmarks comparing them.
 inline constexpr bool kFeedStreamingDefault = true;
 void set_feed_streaming(bool on);
