@@ -178,9 +178,12 @@ private:
     // the k-th one was at offset seps_[k] + k of the normalized text.
     std::vector<std::uint32_t> seps_;
     std::array<std::array<bool, detail::kFields>, detail::kGroups> has_text_{};
-    // Word start offsets, built only when a NEAR rule needs them.
+    // Word start offsets, built only when a NEAR rule needs them and only as far as asked:
+    // complete for the field's first words_end_ bytes (0: not started for this document);
+    // words_in_word_ says whether the byte before words_end_ is inside a word.
     std::array<std::array<std::vector<std::uint32_t>, detail::kFields>, detail::kGroups> words_;
-    std::array<std::array<bool, detail::kFields>, detail::kGroups> words_ready_{};
+    std::array<std::array<std::uint32_t, detail::kFields>, detail::kGroups> words_end_{};
+    std::array<std::array<bool, detail::kFields>, detail::kGroups> words_in_word_{};
     // make_hit's working lists, kept to spare two allocations per hit.
     std::vector<std::uint8_t> written_used_;
     std::vector<std::pair<std::size_t, std::size_t>> ranges_;

@@ -254,7 +254,7 @@ void CompiledRuleSet::reset(Scratch& s) const {
     }
     s.counted_.clear();
     s.has_text_ = {};
-    s.words_ready_ = {};
+    s.words_end_ = {};
 }
 
 void CompiledRuleSet::scan(const Document& doc, Scratch& s) const {
@@ -355,16 +355,22 @@ bool CompiledRuleSet::found(const Scratch& s, const TermRef& ref) const {
 
 std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std::uint8_t field,
                                             std::uint32_t offset) const {
+    // The index of word starts grows only as far as the offsets asked for: NEAR terms found
+    // early in a long body do not pay for indexing all of it.
     auto& starts = s.words_[group][field];
-    if (!s.words_ready_[group][field]) {
+    std::uint32_t& done = s.words_end_[group][field];
+    if (done == 0) {
         starts.clear();
-        const std::string_view t = s.text_[group][field].text;
-        bool in_word = false;
-        std::size_t i = 0;
-        while (i < t.size()) {
+        s.words_in_word_[group][field] = false;
+    }
+    const std::string_view t = s.text_[group][field].text;
+    if (done <= offset && done < t.size()) {
+        bool in_word = s.words_in_word_[group][field];
+        std::size_t i = done;
+        while (i < t.size() && i <= offset) {
 #if defined(__SSE2__)
             // Sixteen ASCII bytes at a time: word-character mask, word starts are its rising
-            // edges. This index walks whole fields for every NEAR rule that is a candidate.
+            // edges.
             if (i + 16 <= t.size()) {
                 const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
                 if (_mm_movemask_epi8(v) == 0) {
@@ -402,7 +408,13 @@ std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std:
             in_word = w;
             ++i;
         }
-        s.words_ready_[group][field] = true;
+        // Stopped at a character boundary past `offset` (or at the end): every start at or
+        // before `offset` is in.
+        while (i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) {
+            ++i;
+        }
+        done = static_cast<std::uint32_t>(i);
+        s.words_in_word_[group][field] = in_word;
     }
     // Ordinal of the word containing (or last starting before) `offset`, 1-based.
     return static_cast<std::uint32_t>(std::upper_bound(starts.begin(), starts.end(), offset) -

@@ -173,6 +173,19 @@ const Row kRows[] = {
     {"query = 'Russia NEAR/2 Ukraine NEAR/2 talks'", "Russia and Ukraine; later, much later, talks",
      false},
     {"query = 'Russia NEAR/2 strikes'", "Russia. Strikes", true},
+    // The word index is built only as far as the offsets asked for: the right operand found
+    // first, far into a field, past non-ASCII words.
+    {"query = 'Russia NEAR/2 strikes'",
+     "A long preamble on the weather in Z\u00fcrich and S\u00e3o Paulo, then strikes by Russia",
+     true},
+    {"query = 'Russia NEAR/2 strikes'",
+     "A long preamble on the weather in Z\u00fcrich and S\u00e3o Paulo, then strikes, said the "
+     "ministry of Russia",
+     false},
+    {"query = 'Russia NEAR/2 strikes'",
+     "Russia: a long preamble on the weather in Z\u00fcrich and S\u00e3o Paulo, then Russia "
+     "strikes",
+     true},
 
     // --- ONEAR/n: in order
     {"query = 'Russia ONEAR/3 strikes'", "Russia launched strikes", true},
