@@ -477,11 +477,11 @@ std::optional<sys_seconds> parse_date(std::string_view text) {
     if (text.empty() || text.size() > 128) {
         return std::nullopt;
     }
-    bool all_digits = true;
-    for (char c : text) {
-        all_digits = all_digits && is_digit(c);
+    bool all_digits = text.size() >= 9 && text.size() <= 11;  // a Unix timestamp
+    for (std::size_t i = 0; all_digits && i < text.size(); ++i) {
+        all_digits = is_digit(text[i]);
     }
-    if (all_digits && text.size() >= 9 && text.size() <= 11) {
+    if (all_digits) {
         long long v = std::stoll(std::string(text));
         return sys_seconds{seconds{v}};
     }
