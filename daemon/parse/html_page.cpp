@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <limits>
 #include <unordered_map>
 
@@ -83,7 +84,7 @@ public:
         const auto index = static_cast<std::uint32_t>(page_.nodes.size());
         HtmlNode node;
         node.kind = HtmlNode::Kind::element;
-        node.tag = tag_of(local_name(xml::cs(name)));
+        node.tag = tag_for(name);
         if (!open_.empty()) {
             node.parent = open_.back();
         } else if (first_ == First::none) {
@@ -92,12 +93,11 @@ public:
             // Another top-level element (after </html>): the tree builder makes it a child
             // of the document's first node, here the root, which grows to hold it.
             node.parent = 0;
-            adopted_ = true;
         }
         node.begin = static_cast<std::uint32_t>(page_.attrs.size());
         if (atts != nullptr) {
             for (std::size_t i = 0; atts[i] != nullptr; i += 2) {
-                add_attr(node, xml::cs(atts[i]), atts[i + 1]);
+                add_attr(node, atts[i], atts[i + 1]);
             }
         }
         page_.nodes.push_back(node);
@@ -159,9 +159,6 @@ public:
         while (!open_.empty()) {
             close_top();
         }
-        if (adopted_) {
-            page_.nodes[0].end = static_cast<std::uint32_t>(page_.nodes.size());
-        }
     }
 
 private:
@@ -170,11 +167,30 @@ private:
         return colon == std::string_view::npos ? name : name.substr(colon + 1);
     }
 
-    void add_attr(HtmlNode& node, std::string_view name, const xmlChar* value) {
-        Attr key{};
-        if (!attr_of(name, key)) {
+    // The parser interns names in its dictionary, so within one parse a name's pointer stands
+    // for its spelling: a small cache keyed by pointer saves the lookups by text.
+    static std::size_t slot(const xmlChar* name) {
+        return (reinterpret_cast<std::uintptr_t>(name) >> 3) % kCacheSize;
+    }
+
+    Tag tag_for(const xmlChar* name) {
+        TagSeen& seen = tags_seen_[slot(name)];
+        if (seen.name != name) {
+            seen = {name, tag_of(local_name(xml::cs(name)))};
+        }
+        return seen.tag;
+    }
+
+    void add_attr(HtmlNode& node, const xmlChar* name, const xmlChar* value) {
+        AttrSeen& seen = attrs_seen_[slot(name)];
+        if (seen.name != name) {
+            seen.name = name;
+            seen.kept = attr_of(xml::cs(name), seen.attr);
+        }
+        if (!seen.kept) {
             return;
         }
+        const Attr key = seen.attr;
         for (std::uint32_t i = 0; i < node.size; ++i) {
             if (page_.attrs[node.begin + i].name == key) {
                 return;  // the first one wins, as in xml::attr
@@ -188,7 +204,11 @@ private:
     }
 
     void close_top() {
-        page_.nodes[open_.back()].end = static_cast<std::uint32_t>(page_.nodes.size());
+        HtmlNode& node = page_.nodes[open_.back()];
+        node.end = static_cast<std::uint32_t>(page_.nodes.size());
+        if (node.parent == 0 && open_.size() == 1) {
+            page_.nodes[0].end = node.end;  // an element hung under the closed root
+        }
         open_.pop_back();
     }
 
@@ -203,9 +223,21 @@ private:
     // element under it when it is an element).
     enum class First { none, element, other };
 
+    static constexpr std::size_t kCacheSize = 64;
+    struct TagSeen {
+        const xmlChar* name = nullptr;
+        Tag tag = Tag::other;
+    };
+    struct AttrSeen {
+        const xmlChar* name = nullptr;
+        bool kept = false;
+        Attr attr{};
+    };
+
     HtmlPage& page_;
+    std::array<TagSeen, kCacheSize> tags_seen_{};
+    std::array<AttrSeen, kCacheSize> attrs_seen_{};
     First first_ = First::none;
-    bool adopted_ = false;               // top-level elements after the root's end were added to it
     std::vector<std::uint32_t> open_;    // the tree builder's node stack
     std::uint32_t last_text_ = kNoNode;  // text node that is the current node's last child
 };

@@ -71,6 +71,10 @@ std::vector<std::string> built_pages() {
         "<html><head><title>T</title><meta name=description content=\"D\"></head>"
         "<body><p>x<sup>1</sup> <time>y</time> z<input> <b>w</b></p></body></html>",
         "<html><body><p>a</p></body></html><p>after the root " + para,
+        // An element hung under the root, then a DOCTYPE (it becomes the document's first
+        // node), then a top-level element outside the root.
+        "<html><body><p>a</p></body></html><p>after the root " + para +
+            "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\"> more</html>outside " + para,
         "<html><body><p>a<!-- c -->b<?pi x?>c</p><script>var a = 1 < 2;</script>" + para +
             "</body></html>",
         "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><html><body> <p> a </p> " + para +
