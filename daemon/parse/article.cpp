@@ -12,6 +12,9 @@
 #include <optional>
 #include <unordered_map>
 #include <vector>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "parse/encoding.hpp"
 #include "parse/html_article.hpp"
@@ -148,6 +151,51 @@ struct TextStats {
     std::size_t long_paragraphs = 0;  // <p> with at least 100 bytes of text
 };
 
+// Bytes of `t` other than ' ', '\n', '\t' and '\r'; adds its commas to `commas`. Sixteen bytes
+// per step where SSE2 is there, counted in byte lanes (this count over the article was a third
+// of the extractor's own work).
+std::size_t count_text(std::string_view t, std::size_t& commas) {
+    std::size_t visible = 0;
+    std::size_t i = 0;
+#ifdef __SSE2__
+    const char* p = t.data();
+    while (t.size() - i >= 16) {
+        // Each lane counts down by one per match (a match is 0xFF); 255 steps at most per round.
+        __m128i space_lanes = _mm_setzero_si128();
+        __m128i comma_lanes = _mm_setzero_si128();
+        const std::size_t steps = std::min<std::size_t>((t.size() - i) / 16, 255);
+        for (std::size_t k = 0; k < steps; ++k, i += 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+            const __m128i space =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+            space_lanes = _mm_sub_epi8(space_lanes, space);
+            comma_lanes = _mm_sub_epi8(comma_lanes, _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+        }
+        const __m128i zero = _mm_setzero_si128();
+        const __m128i space_sum = _mm_sad_epu8(space_lanes, zero);
+        const __m128i comma_sum = _mm_sad_epu8(comma_lanes, zero);
+        const auto spaces = static_cast<std::size_t>(_mm_cvtsi128_si32(space_sum)) +
+                            static_cast<std::size_t>(_mm_extract_epi16(space_sum, 4));
+        commas += static_cast<std::size_t>(_mm_cvtsi128_si32(comma_sum)) +
+                  static_cast<std::size_t>(_mm_extract_epi16(comma_sum, 4));
+        visible += steps * 16 - spaces;
+    }
+#endif
+    for (; i < t.size(); ++i) {
+        const char c = t[i];
+        if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+            ++visible;
+        }
+        if (c == ',') {
+            ++commas;
+        }
+    }
+    return visible;
+}
+
 TextStats stats_of(const xmlNode* node) {
     TextStats st;
     int link_depth = 0;
@@ -157,15 +205,7 @@ TextStats stats_of(const xmlNode* node) {
         [&](const xmlNode* n) {
             if (n->type == XML_TEXT_NODE && n->content != nullptr) {
                 std::string_view t(cs(n->content));
-                std::size_t visible = 0;
-                for (char c : t) {
-                    if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
-                        ++visible;
-                    }
-                    if (c == ',') {
-                        ++st.commas;
-                    }
-                }
+                std::size_t visible = count_text(t, st.commas);
                 st.chars += visible;
                 if (link_depth > 0) {
                     st.link_chars += visible;
@@ -541,7 +581,7 @@ std::string article_body(detail::TextBuilder& tb, const std::string& title) {
         }
         text += p.text;
     }
-    return detail::sanitize(text);
+    return detail::sanitize(std::move(text));
 }
 
 // --- the same rules on the flat page --------------------------------------------------------
@@ -570,15 +610,7 @@ TextStats stats_of(const HtmlPage& page, std::uint32_t node) {
         [&](std::uint32_t i) {
             const HtmlNode& n = page.nodes[i];
             if (n.kind == HtmlNode::Kind::text) {
-                std::size_t visible = 0;
-                for (char c : page.text_of(i)) {
-                    if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
-                        ++visible;
-                    }
-                    if (c == ',') {
-                        ++st.commas;
-                    }
-                }
+                std::size_t visible = count_text(page.text_of(i), st.commas);
                 st.chars += visible;
                 if (link_depth > 0) {
                     st.link_chars += visible;

@@ -41,6 +41,37 @@ constexpr std::array<bool, 256> kRunBreak = [] {
 
 bool breaks_run(char c) { return kRunBreak[static_cast<unsigned char>(c)]; }
 
+// Set bits of a 16-bit mask (__builtin_popcount is a library call without -mpopcnt).
+std::size_t bits_set(unsigned x) {
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
+
+// Whether the sixteen bytes at `p` continue a stretch in TextBuilder::text as they are: no
+// whitespace but single spaces, no 0xC2, and a space in the last byte followed by a byte that
+// does not end the stretch (p[16] must be readable). `spaces` gets the spaces' bit mask.
+bool is_plain_stretch(const char* p, unsigned& spaces) {
+#ifdef __SSE2__
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // \t \n \v \f \r are 0x09-0x0D: unsigned v - 9 <= 4, with signed compares after the shift.
+    const __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(0x89)));
+    const __m128i control = _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(0x85)));
+    const __m128i irregular =
+        _mm_or_si128(control, _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xC2))));
+    if (_mm_movemask_epi8(irregular) != 0) {
+        return false;
+    }
+    spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
+    return (spaces & (spaces >> 1)) == 0 && ((spaces & 0x8000u) == 0 || !breaks_run(p[16]));
+#else
+    (void)p;
+    (void)spaces;
+    return false;
+#endif
+}
+
 // Finds the next '<' or '&' with two memchr scans that are repeated only once passed, instead
 // of string_view::find_first_of, which calls memchr on the two-byte set for every input byte
 // (8% of feed parsing).
@@ -320,6 +351,13 @@ bool is_clean_utf8(std::string_view text) {
     return true;
 }
 
+std::string sanitize(std::string&& text) {
+    if (is_clean_utf8(text)) {
+        return std::move(text);
+    }
+    return sanitize(std::string_view(text));
+}
+
 std::string sanitize(std::string_view text) {
     if (is_clean_utf8(text)) {
         return std::string(text);
@@ -370,6 +408,12 @@ void TextBuilder::text(std::string_view s) {
         std::size_t end = i + 1;
         std::size_t inner_spaces = 0;
         while (end < s.size()) {
+            unsigned spaces = 0;
+            if (s.size() - end > 16 && is_plain_stretch(s.data() + end, spaces)) {
+                end += 16;
+                inner_spaces += bits_set(spaces);
+                continue;
+            }
             if (!breaks_run(s[end])) {
                 ++end;
             } else if (s[end] == ' ' && end + 1 < s.size() && !breaks_run(s[end + 1])) {
@@ -409,8 +453,11 @@ void TextBuilder::line_break() {
 
 void TextBuilder::block_break() {
     if (!current_.text.empty()) {
+        const std::size_t size = current_.text.size();
         paragraphs_.push_back(std::move(current_));
         current_ = Paragraph{};
+        // Paragraphs of a page are alike in size: one allocation instead of a doubling series.
+        current_.text.reserve(size);
     }
     pending_space_ = false;
     pending_newline_ = false;

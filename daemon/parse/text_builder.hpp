@@ -88,6 +88,7 @@ std::string clean_token(std::string_view text);
 // numeric reference like &#146;) are mapped to the characters they stood for; then
 // ww::text::sanitize_utf8.
 std::string sanitize(std::string_view text);
+std::string sanitize(std::string&& text);  // no copy when `text` is clean
 
 // True when sanitize() would return `text` unchanged: valid UTF-8 with no NUL, no C0 control
 // other than tab, LF and CR, no DEL and no C1 control. Eight ASCII bytes per step, so callers
