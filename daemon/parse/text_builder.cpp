@@ -453,11 +453,8 @@ void TextBuilder::line_break() {
 
 void TextBuilder::block_break() {
     if (!current_.text.empty()) {
-        const std::size_t size = current_.text.size();
         paragraphs_.push_back(std::move(current_));
         current_ = Paragraph{};
-        // Paragraphs of a page are alike in size: one allocation instead of a doubling series.
-        current_.text.reserve(size);
     }
     pending_space_ = false;
     pending_newline_ = false;
