@@ -567,7 +567,12 @@ HtmlArticle article_from_meta(const Meta& meta, std::string_view base_url) {
 
 // The container's paragraphs, without link lists and the repeated headline.
 std::string article_body(detail::TextBuilder& tb, const std::string& title) {
+    std::size_t total = 0;
+    for (const auto& p : tb.paragraphs()) {
+        total += p.text.size() + 2;
+    }
     std::string text;
+    text.reserve(total);
     for (const auto& p : tb.paragraphs()) {
         // Mostly-link paragraphs are "Read more:" lists and tag clouds, not article text.
         if (p.link_bytes * 2 > p.text.size()) {
@@ -585,6 +590,20 @@ std::string article_body(detail::TextBuilder& tb, const std::string& title) {
 }
 
 // --- the same rules on the flat page --------------------------------------------------------
+
+// lowercase(s) == lower, without building the string.
+bool equals_lower(std::string_view s, std::string_view lower) {
+    if (s.size() != lower.size()) {
+        return false;
+    }
+    for (std::size_t k = 0; k < s.size(); ++k) {
+        char c = s[k];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != lower[k]) {
+            return false;
+        }
+    }
+    return true;
+}
 
 bool is_element(const HtmlPage& page, std::uint32_t i) {
     return page.nodes[i].kind == HtmlNode::Kind::element;
@@ -649,7 +668,7 @@ bool is_chrome(const HtmlPage& page, std::uint32_t i) {
     if (is_chrome_tag(tag)) {
         return true;
     }
-    if (page.has_attr(i, Attr::hidden) || lowercase(page.attr(i, Attr::aria_hidden)) == "true") {
+    if (page.has_attr(i, Attr::hidden) || equals_lower(page.attr(i, Attr::aria_hidden), "true")) {
         return true;
     }
     std::string_view style_attr = page.attr(i, Attr::style);
@@ -661,10 +680,11 @@ bool is_chrome(const HtmlPage& page, std::uint32_t i) {
             return true;
         }
     }
-    std::string role = lowercase(page.attr(i, Attr::role));
-    if (contains({"navigation", "menu", "menubar", "banner", "contentinfo", "complementary",
-                  "dialog", "alertdialog", "search", "tablist"},
-                 role)) {
+    std::string_view role_attr = page.attr(i, Attr::role);
+    std::string role = role_attr.empty() ? std::string() : lowercase(role_attr);
+    if (!role.empty() && contains({"navigation", "menu", "menubar", "banner", "contentinfo",
+                                   "complementary", "dialog", "alertdialog", "search", "tablist"},
+                                  role)) {
         return true;
     }
     if (tag == Tag::article || tag == Tag::main || role == "main" || role == "article") {
@@ -837,7 +857,7 @@ std::uint32_t marked_container(const HtmlPage& page, std::uint32_t root) {
             }
             const Tag tag = page.nodes[i].tag;
             if (article_body == detail::kNoNode &&
-                lowercase(page.attr(i, Attr::itemprop)) == "articlebody") {
+                equals_lower(page.attr(i, Attr::itemprop), "articlebody")) {
                 article_body = i;
             }
             if (tag == Tag::article) {
@@ -848,7 +868,7 @@ std::uint32_t marked_container(const HtmlPage& page, std::uint32_t root) {
                 }
             }
             if (main == detail::kNoNode &&
-                (tag == Tag::main || lowercase(page.attr(i, Attr::role)) == "main")) {
+                (tag == Tag::main || equals_lower(page.attr(i, Attr::role), "main"))) {
                 main = i;
             }
             return true;
