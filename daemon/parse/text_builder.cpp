@@ -301,6 +301,23 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
+namespace {
+
+#ifdef __SSE2__
+// The sixty-four bytes at `p` are all in 0x20..0x7E.
+bool is_printable_ascii64(const unsigned char* p) {
+    __m128i bad = _mm_setzero_si128();
+    for (int k = 0; k < 64; k += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
+        bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                             _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))));
+    }
+    return _mm_movemask_epi8(bad) == 0;
+}
+#endif
+
+}  // namespace
+
 bool is_clean_utf8(std::string_view text) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t n = text.size();
@@ -309,6 +326,13 @@ bool is_clean_utf8(std::string_view text) {
     std::size_t i = 0;
     while (i < n) {
 #ifdef __SSE2__
+        // Printable ASCII sixty-four bytes per step with one test: bytes >= 0x80 are negative
+        // as signed chars, so "below 0x20" catches them along with the controls. Whole
+        // documents are checked before parsing, and most of their bytes pass here.
+        if (n - i >= 64 && is_printable_ascii64(p + i)) {
+            i += 64;
+            continue;
+        }
         // Sixteen at a time where SSE2 is there (every x86-64): no high bit, nothing below
         // 0x20, no 0x7F. Signed compares are right because the high bits are checked first.
         if (n - i >= 16) {
