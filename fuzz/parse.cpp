@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "parse/html_article.hpp"
 #include "wirewatch/parse/feed.hpp"
 #include "wirewatch/text/normalize.hpp"
 
@@ -33,6 +34,13 @@ bool same(const ww::parse::ParseResult& a, const ww::parse::ParseResult& b) {
     return true;
 }
 
+bool same(const ww::parse::detail::HtmlArticle& a, const ww::parse::detail::HtmlArticle& b) {
+    return a.article.title == b.article.title && a.article.body == b.article.body &&
+           a.article.language == b.article.language &&
+           a.article.canonical_url == b.article.canonical_url && a.summary == b.summary &&
+           a.author == b.author && a.published == b.published;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -55,5 +63,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     auto article = ww::parse::extract_article(bytes, "https://example.org/a", "");
     require_clean(article.body);
+    // Pages read through the SAX-built flat page and through libxml2's tree must agree.
+    const std::string utf8 = ww::text::sanitize_utf8(bytes);
+    if (!same(ww::parse::detail::extract_html(utf8, "https://example.org/a"),
+              ww::parse::detail::extract_html_tree(utf8, "https://example.org/a"))) {
+        std::abort();
+    }
     return 0;
 }
