@@ -105,7 +105,14 @@ void finish_rss_item(const RssItem& item, std::string_view about, const std::str
         clean_link = clean_token(link);
         link = clean_link;
     }
-    std::string clean_guid = item.guid.empty() ? std::string() : clean_token(item.guid);
+    // clean_token(guid) without its copy when the guid is already a clean token (most are).
+    const bool guid_is_token = is_clean_token(item.guid);
+    std::string guid_storage;
+    std::string_view clean_guid = item.guid;
+    if (!guid_is_token && !item.guid.empty()) {
+        guid_storage = plain_text(item.guid, true);  // what clean_token does with it
+        clean_guid = guid_storage;
+    }
     bool link_from_guid = false;
     if (link.empty() && item.guid_is_permalink &&
         (clean_guid.rfind("http://", 0) == 0 || clean_guid.rfind("https://", 0) == 0)) {
@@ -128,6 +135,12 @@ void finish_rss_item(const RssItem& item, std::string_view about, const std::str
         // better than a hash of an often empty title.
         clean_enclosure = clean_token(item.enclosure);
         id = clean_enclosure;
+    }
+    if (guid_is_token) {
+        // The id is the guid, and finish_document would clean it again: a clean token cleans
+        // to itself.
+        doc.item_id = id;
+        id = {};
     }
     finish_document(doc, id, link, date_text, ctx);
 }

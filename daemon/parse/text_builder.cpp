@@ -94,45 +94,6 @@ private:
     std::size_t amp_;
 };
 
-// Printable ASCII words separated by single spaces, nothing to trim: what plain_text(text, true)
-// returns unchanged, and html_to_text too when there is no markup. Most ids, links, dates and
-// titles look like this.
-bool is_clean_token(std::string_view text) {
-    if (text.empty() || text.front() == ' ' || text.back() == ' ') {
-        return false;
-    }
-    const char* p = text.data();
-    const std::size_t n = text.size();
-    std::size_t i = 0;
-    bool previous_space = false;
-#ifdef __SSE2__
-    // Sixteen bytes per step: all in ' '..'~' (bytes >= 0x80 are negative as signed chars and
-    // fail the first compare), and no space right after another, across steps too.
-    for (; i + 16 <= n; i += 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        const __m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F)),
-                                                _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
-        if (_mm_movemask_epi8(printable) != 0xFFFF) {
-            return false;
-        }
-        const unsigned spaces =
-            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
-        if ((spaces & (spaces >> 1)) != 0 || (previous_space && (spaces & 1u) != 0)) {
-            return false;
-        }
-        previous_space = (spaces & 0x8000u) != 0;
-    }
-#endif
-    for (; i < n; ++i) {
-        const char c = p[i];
-        if (c < ' ' || c > '~' || (c == ' ' && previous_space)) {
-            return false;
-        }
-        previous_space = c == ' ';
-    }
-    return true;
-}
-
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -317,6 +278,49 @@ bool is_printable_ascii64(const unsigned char* p) {
 #endif
 
 }  // namespace
+
+bool is_clean_token(std::string_view text) {
+    if (text.empty() || text.front() == ' ' || text.back() == ' ') {
+        return false;
+    }
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    bool previous_space = false;
+#ifdef __SSE2__
+    // Sixteen bytes per step: all in ' '..'~' (bytes >= 0x80 are negative as signed chars and
+    // fail the first compare), and no space right after another, across steps too. The last
+    // step overlaps the one before instead of leaving a tail to check byte by byte.
+    if (n >= 16) {
+        while (true) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+            const __m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F)),
+                                                    _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
+            if (_mm_movemask_epi8(printable) != 0xFFFF) {
+                return false;
+            }
+            const unsigned spaces =
+                static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
+            if ((spaces & (spaces >> 1)) != 0 || (previous_space && (spaces & 1u) != 0)) {
+                return false;
+            }
+            if (i + 16 == n) {
+                return true;
+            }
+            i = i + 32 <= n ? i + 16 : n - 16;
+            previous_space = p[i - 1] == ' ';
+        }
+    }
+#endif
+    for (; i < n; ++i) {
+        const char c = p[i];
+        if (c < ' ' || c > '~' || (c == ' ' && previous_space)) {
+            return false;
+        }
+        previous_space = c == ' ';
+    }
+    return true;
+}
 
 bool is_clean_utf8(std::string_view text) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());

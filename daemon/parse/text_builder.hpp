@@ -81,6 +81,11 @@ bool is_invisible(Tag tag);
 // Plain text that needs no markup handling: sanitized, whitespace collapsed like html_to_text.
 std::string plain_text(std::string_view text, bool single_line);
 
+// Printable ASCII words separated by single spaces, nothing to trim: what plain_text(text, true)
+// returns unchanged, and html_to_text too when there is no markup. Most ids, links, dates and
+// titles look like this. clean_token returns such a text as it is.
+bool is_clean_token(std::string_view text);
+
 // Sanitized single line with only leading/trailing whitespace trimmed (ids, URLs, language).
 std::string clean_token(std::string_view text);
 
