@@ -279,7 +279,11 @@ bool is_printable_ascii64(const unsigned char* p) {
 
 }  // namespace
 
-bool is_clean_token(std::string_view text) {
+namespace {
+
+// is_clean_token, and with `no_markup` also no '<' or '&' (html_to_text's text as it is).
+template <bool no_markup>
+bool is_token(std::string_view text) {
     if (text.empty() || text.front() == ' ' || text.back() == ' ') {
         return false;
     }
@@ -294,8 +298,13 @@ bool is_clean_token(std::string_view text) {
     if (n >= 16) {
         while (true) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-            const __m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F)),
-                                                    _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
+            __m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F)),
+                                              _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
+            if constexpr (no_markup) {
+                const __m128i markup = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+                printable = _mm_andnot_si128(markup, printable);
+            }
             if (_mm_movemask_epi8(printable) != 0xFFFF) {
                 return false;
             }
@@ -314,13 +323,18 @@ bool is_clean_token(std::string_view text) {
 #endif
     for (; i < n; ++i) {
         const char c = p[i];
-        if (c < ' ' || c > '~' || (c == ' ' && previous_space)) {
+        if (c < ' ' || c > '~' || (c == ' ' && previous_space) ||
+            (no_markup && (c == '<' || c == '&'))) {
             return false;
         }
         previous_space = c == ' ';
     }
     return true;
 }
+
+}  // namespace
+
+bool is_clean_token(std::string_view text) { return is_token<false>(text); }
 
 bool is_clean_utf8(std::string_view text) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -513,10 +527,10 @@ std::string TextBuilder::finish() {
 }
 
 std::string html_to_text(std::string_view s, bool single_line) {
-    MarkupFinder markup(s);
-    if (markup.next(0) == std::string_view::npos && is_clean_token(s)) {
+    if (is_token<true>(s)) {
         return std::string(s);  // most titles and many summaries: nothing to convert
     }
+    MarkupFinder markup(s);
     TextBuilder tb(single_line);
     std::string decoded;
     std::size_t i = 0;
