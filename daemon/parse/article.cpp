@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -660,6 +661,29 @@ TextStats stats_of(const HtmlPage& page, std::uint32_t node) {
     return st;
 }
 
+// stats_of(page, node).chars, counted only until it reaches `enough`: the article checks ask
+// whether a container holds 200 visible bytes, and counting a whole article to learn that was
+// the largest share of the extractor's own work after the text itself.
+std::size_t visible_chars(const HtmlPage& page, std::uint32_t node,
+                          std::size_t enough = std::numeric_limits<std::size_t>::max()) {
+    std::size_t chars = 0;
+    std::size_t commas = 0;
+    const std::uint32_t end = page.nodes[node].end;
+    std::uint32_t i = node + 1;
+    while (i < end && chars < enough) {
+        const HtmlNode& n = page.nodes[i];
+        if (n.removed || (n.kind == HtmlNode::Kind::element && detail::is_invisible(n.tag))) {
+            i = n.end;  // the walk in stats_of skips these subtrees
+            continue;
+        }
+        if (n.kind == HtmlNode::Kind::text) {
+            chars += count_text(page.text_of(i), commas);
+        }
+        ++i;
+    }
+    return chars;
+}
+
 bool is_chrome(const HtmlPage& page, std::uint32_t i) {
     const Tag tag = page.nodes[i].tag;
     if (tag == Tag::html || tag == Tag::body) {
@@ -845,9 +869,9 @@ std::uint32_t find_body(const HtmlPage& page, std::uint32_t root) {
 
 // The container the page itself declares, if it holds a real article.
 std::uint32_t marked_container(const HtmlPage& page, std::uint32_t root) {
+    constexpr std::size_t kEnough = 200;
     std::uint32_t article_body = detail::kNoNode;
-    std::uint32_t best_article = detail::kNoNode;
-    std::size_t best_article_chars = 0;
+    std::vector<std::uint32_t> articles;
     std::uint32_t main = detail::kNoNode;
     detail::walk(
         page, root,
@@ -861,11 +885,7 @@ std::uint32_t marked_container(const HtmlPage& page, std::uint32_t root) {
                 article_body = i;
             }
             if (tag == Tag::article) {
-                std::size_t chars = stats_of(page, i).chars;
-                if (chars > best_article_chars) {
-                    best_article = i;
-                    best_article_chars = chars;
-                }
+                articles.push_back(i);
             }
             if (main == detail::kNoNode &&
                 (tag == Tag::main || equals_lower(page.attr(i, Attr::role), "main"))) {
@@ -874,13 +894,25 @@ std::uint32_t marked_container(const HtmlPage& page, std::uint32_t root) {
             return true;
         },
         [](std::uint32_t) {});
-    if (article_body != detail::kNoNode && stats_of(page, article_body).chars >= 200) {
+    if (article_body != detail::kNoNode && visible_chars(page, article_body, kEnough) >= kEnough) {
         return article_body;
     }
-    if (best_article != detail::kNoNode && best_article_chars >= 200) {
+    // The <article> with the most text; a lone one only has to reach the threshold.
+    std::uint32_t best_article = detail::kNoNode;
+    std::size_t best_article_chars = 0;
+    const std::size_t enough =
+        articles.size() == 1 ? kEnough : std::numeric_limits<std::size_t>::max();
+    for (std::uint32_t i : articles) {
+        std::size_t chars = visible_chars(page, i, enough);
+        if (chars > best_article_chars) {
+            best_article = i;
+            best_article_chars = chars;
+        }
+    }
+    if (best_article != detail::kNoNode && best_article_chars >= kEnough) {
         return best_article;
     }
-    if (main != detail::kNoNode && stats_of(page, main).chars >= 200) {
+    if (main != detail::kNoNode && visible_chars(page, main, kEnough) >= kEnough) {
         return main;
     }
     return detail::kNoNode;

@@ -281,24 +281,6 @@ Tag tag_of(std::string_view local_name) {
     return it == table.end() ? Tag::other : it->second;
 }
 
-const HtmlAttr* HtmlPage::find_attr(std::uint32_t node, Attr name) const {
-    const HtmlNode& n = nodes[node];
-    if (n.kind != HtmlNode::Kind::element) {
-        return nullptr;
-    }
-    for (std::uint32_t i = 0; i < n.size; ++i) {
-        if (attrs[n.begin + i].name == name) {
-            return &attrs[n.begin + i];
-        }
-    }
-    return nullptr;
-}
-
-std::string_view HtmlPage::attr(std::uint32_t node, Attr name) const {
-    const HtmlAttr* a = find_attr(node, name);
-    return a != nullptr ? std::string_view(text).substr(a->begin, a->size) : std::string_view();
-}
-
 void HtmlPage::clear() {
     nodes.clear();
     attrs.clear();

@@ -136,10 +136,26 @@ struct HtmlPage {
     std::string_view text_of(std::uint32_t node) const {
         return std::string_view(text).substr(nodes[node].begin, nodes[node].size);
     }
-    const HtmlAttr* find_attr(std::uint32_t node, Attr name) const;
+    // Inline: the extractor asks several of these of every element, and most have no
+    // attributes at all.
+    const HtmlAttr* find_attr(std::uint32_t node, Attr name) const {
+        const HtmlNode& n = nodes[node];
+        if (n.kind != HtmlNode::Kind::element) {
+            return nullptr;
+        }
+        for (std::uint32_t i = 0; i < n.size; ++i) {
+            if (attrs[n.begin + i].name == name) {
+                return &attrs[n.begin + i];
+            }
+        }
+        return nullptr;
+    }
     bool has_attr(std::uint32_t node, Attr name) const { return find_attr(node, name) != nullptr; }
     // Value of the attribute, "" when absent or without a value.
-    std::string_view attr(std::uint32_t node, Attr name) const;
+    std::string_view attr(std::uint32_t node, Attr name) const {
+        const HtmlAttr* a = find_attr(node, name);
+        return a != nullptr ? std::string_view(text).substr(a->begin, a->size) : std::string_view();
+    }
     void clear();
 };
 
