@@ -566,8 +566,9 @@ HtmlArticle article_from_meta(const Meta& meta, std::string_view base_url) {
     return page;
 }
 
-// The container's paragraphs, without link lists and the repeated headline.
-std::string article_body(detail::TextBuilder& tb, const std::string& title) {
+// The container's paragraphs, without link lists and the repeated headline. `clean` says the
+// paragraphs are known to be what sanitize() would leave unchanged.
+std::string article_body(detail::TextBuilder& tb, const std::string& title, bool clean = false) {
     std::size_t total = 0;
     for (const auto& p : tb.paragraphs()) {
         total += p.text.size() + 2;
@@ -586,6 +587,9 @@ std::string article_body(detail::TextBuilder& tb, const std::string& title) {
             text += "\n\n";
         }
         text += p.text;
+    }
+    if (clean) {
+        return text;
     }
     return detail::sanitize(std::move(text));
 }
@@ -988,12 +992,21 @@ Article extract_article(std::string_view html, std::string_view base_url,
     std::string converted;
     std::string_view utf8 =
         detail::utf8_view(html, charset, detail::html_meta_charset(html), converted);
-    return detail::extract_html(utf8, base_url).article;
+    // utf8_view hands back the bytes themselves only when they are clean UTF-8.
+    return detail::extract_html(utf8, base_url, utf8.data() == html.data()).article;
 }
 
 namespace detail {
 
-HtmlArticle extract_html(std::string_view utf8, std::string_view base_url) {
+// Whether text libxml2 reads from `utf8` is clean when `utf8` is: the parser copies the
+// page's characters and decodes entities, and only a numeric character reference can make a
+// control character (&#150; is the C1 control sanitize() maps to an en dash); the HTML named
+// entities are all printable.
+bool text_stays_clean(std::string_view utf8, bool clean_input) {
+    return clean_input && utf8.find("&#") == std::string_view::npos;
+}
+
+HtmlArticle extract_html(std::string_view utf8, std::string_view base_url, bool clean_input) {
     HtmlPage& page = page_buffer();
     read_html_page(utf8, page);
     if (page.nodes.empty()) {
@@ -1012,7 +1025,8 @@ HtmlArticle extract_html(std::string_view utf8, std::string_view base_url) {
     }
     TextBuilder tb;
     page_text_into(page, container, tb);
-    result.article.body = article_body(tb, result.article.title);
+    result.article.body =
+        article_body(tb, result.article.title, text_stays_clean(utf8, clean_input));
     release_if_large(page);
     return result;
 }

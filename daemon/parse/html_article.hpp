@@ -20,7 +20,10 @@ struct HtmlArticle {
 };
 
 // `utf8` must already be UTF-8. Same rules, same results; extract_html does not build a tree.
-HtmlArticle extract_html(std::string_view utf8, std::string_view base_url);
+// `clean_input`: `utf8` is known to pass is_clean_utf8 (the article body then skips its final
+// sanitizing pass when no character reference could have brought a control character in).
+HtmlArticle extract_html(std::string_view utf8, std::string_view base_url,
+                         bool clean_input = false);
 HtmlArticle extract_html_tree(std::string_view utf8, std::string_view base_url);
 
 }  // namespace ww::parse::detail

@@ -158,5 +158,16 @@ TEST(Pages, HttpCharsetBeatsMissingMeta) {
     EXPECT_EQ(extract_article(html, "", "iso-8859-1").body, "D\u00e9j\u00e0 vu \u2013 encore");
 }
 
+// A clean UTF-8 page skips the body's sanitizing pass unless a character reference could
+// bring a control character in: these must still be mapped or dropped.
+TEST(Pages, CharacterReferencesInACleanPageAreSanitized) {
+    EXPECT_EQ(
+        extract_article("<html><body><p>Vu &#150; encore &#x93;oui&#x94;</p></body></html>", "")
+            .body,
+        "Vu \u2013 encore \u201coui\u201d");
+    EXPECT_EQ(extract_article("<html><body><p>Caf&eacute; &#129;ouvert</p></body></html>", "").body,
+              "Caf\u00e9 ouvert");
+}
+
 }  // namespace
 }  // namespace ww::parse

@@ -30,7 +30,7 @@ std::string difference(const std::string& bytes, const std::string& base_url) {
     std::string converted;
     std::string_view utf8 =
         detail::utf8_view(bytes, "", detail::html_meta_charset(bytes), converted);
-    std::string flat = describe(detail::extract_html(utf8, base_url));
+    std::string flat = describe(detail::extract_html(utf8, base_url, utf8.data() == bytes.data()));
     std::string tree = describe(detail::extract_html_tree(utf8, base_url));
     return flat == tree ? std::string() : "flat:\n" + flat + "\ntree:\n" + tree;
 }
