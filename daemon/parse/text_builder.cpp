@@ -292,33 +292,33 @@ bool is_token(std::string_view text) {
     std::size_t i = 0;
     bool previous_space = false;
 #ifdef __SSE2__
-    // Sixteen bytes per step: all in ' '..'~' (bytes >= 0x80 are negative as signed chars and
-    // fail the first compare), and no space right after another, across steps too. The last
-    // step overlaps the one before instead of leaving a tail to check byte by byte.
-    if (n >= 16) {
-        while (true) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-            __m128i printable = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F)),
-                                              _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
+    // Sixteen bytes per step, with a second load one byte further for the pairs of spaces, so
+    // steps carry nothing over and one test at the end decides: every byte in ' '..'~' (bytes
+    // >= 0x80 are negative as signed chars, so "below ' '" catches them too) and no space
+    // right after another. The last step overlaps the one before; it checks the pairs up to
+    // the last byte, and the last byte itself is checked alone.
+    if (n >= 17) {
+        const auto step = [p](std::size_t at) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+            const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at + 1));
+            const __m128i space = _mm_set1_epi8(' ');
+            __m128i bad =
+                _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+            bad = _mm_or_si128(
+                bad, _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(next, space)));
             if constexpr (no_markup) {
-                const __m128i markup = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
-                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
-                printable = _mm_andnot_si128(markup, printable);
+                bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
             }
-            if (_mm_movemask_epi8(printable) != 0xFFFF) {
-                return false;
-            }
-            const unsigned spaces =
-                static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
-            if ((spaces & (spaces >> 1)) != 0 || (previous_space && (spaces & 1u) != 0)) {
-                return false;
-            }
-            if (i + 16 == n) {
-                return true;
-            }
-            i = i + 32 <= n ? i + 16 : n - 16;
-            previous_space = p[i - 1] == ' ';
+            return bad;
+        };
+        __m128i bad = step(n - 17);
+        for (; i + 17 <= n; i += 16) {
+            bad = _mm_or_si128(bad, step(i));
         }
+        const char last = p[n - 1];
+        return _mm_movemask_epi8(bad) == 0 && last > ' ' && last <= '~' &&
+               !(no_markup && (last == '<' || last == '&'));
     }
 #endif
     for (; i < n; ++i) {
