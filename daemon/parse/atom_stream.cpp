@@ -236,6 +236,7 @@ bool stream_atom(std::string_view utf8, const ReadContext& ctx, ParseResult& out
     static const xmlSAXHandler kHandler = sax::handler(&start_element, &end_element, &characters);
     State st;
     st.ctx = &ctx;
+    st.docs.reserve(sax::likely_items(utf8.size()));
     std::vector<std::string> errors;
     if (!xml::sax_parse(utf8, kHandler, static_cast<sax::Base*>(&st), errors) || st.unsure ||
         st.depth != 0 || st.root_name.empty()) {

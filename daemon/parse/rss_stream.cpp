@@ -3,7 +3,6 @@
 // reading is not plainly the same (a DOCTYPE, entity references, xml:base, any error) stops the
 // parse, and the caller falls back to the tree.
 
-#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <iterator>
@@ -165,9 +164,7 @@ bool stream_rss(std::string_view utf8, const ReadContext& ctx, ParseResult& out,
     static const xmlSAXHandler kHandler = sax::handler(&start_element, &end_element, &characters);
     State st;
     st.ctx = &ctx;
-    // Room for the items a feed of this size usually has (an item is rarely under 256 bytes),
-    // so the documents are not moved again and again while the vector grows.
-    st.channel_docs.reserve(std::min<std::size_t>(utf8.size() / 256 + 1, 256));
+    st.channel_docs.reserve(sax::likely_items(utf8.size()));
     std::string base;
     bool base_known = false;
     st.base = [&](bool) -> std::string {

@@ -4,6 +4,7 @@
 // read the way the tree readers read them. Whatever a streaming reader is not sure to read
 // exactly like its tree reader makes it give up, and the caller parses the tree instead.
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -16,6 +17,13 @@ namespace ww::parse::detail::sax {
 // libxml2 refuses text nodes above 10 MB without XML_PARSE_HUGE while building the tree; the
 // streaming readers never see that limit, so larger documents go to the tree.
 constexpr std::size_t kMaxStreamBytes = 10'000'000;
+
+// Room to reserve for the items (entries) of a `bytes`-long feed: one per 256 bytes, which
+// few items are under, at most 256. Documents are not then moved again and again while the
+// reader's vector grows.
+inline std::size_t likely_items(std::size_t bytes) {
+    return std::min<std::size_t>(bytes / 256 + 1, 256);
+}
 
 // Every streaming reader's state derives from this; the parser context's _private points at it.
 struct Base {
