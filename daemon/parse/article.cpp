@@ -696,6 +696,9 @@ bool is_chrome(const HtmlPage& page, std::uint32_t i) {
     if (is_chrome_tag(tag)) {
         return true;
     }
+    if (page.nodes[i].size == 0) {
+        return false;  // the rest reads attributes; most elements have none
+    }
     if (page.has_attr(i, Attr::hidden) || equals_lower(page.attr(i, Attr::aria_hidden), "true")) {
         return true;
     }
@@ -751,19 +754,16 @@ bool is_chrome(const HtmlPage& page, std::uint32_t i) {
 
 void remove_chrome(HtmlPage& page, std::uint32_t root) {
     std::vector<std::uint32_t> doomed;
-    detail::walk(
-        page, root,
-        [&](std::uint32_t i) {
-            if (!is_element(page, i)) {
-                return false;
-            }
-            if (is_chrome(page, i)) {
-                doomed.push_back(i);
-                return false;
-            }
-            return true;
-        },
-        [](std::uint32_t) {});
+    detail::walk(page, root, [&](std::uint32_t i) {
+        if (!is_element(page, i)) {
+            return false;
+        }
+        if (is_chrome(page, i)) {
+            doomed.push_back(i);
+            return false;
+        }
+        return true;
+    });
     for (std::uint32_t i : doomed) {
         page.nodes[i].removed = true;
     }
@@ -772,15 +772,12 @@ void remove_chrome(HtmlPage& page, std::uint32_t root) {
 // Text and CDATA of the subtree, like xml::raw_text.
 std::string raw_text(const HtmlPage& page, std::uint32_t node) {
     std::string out;
-    detail::walk(
-        page, node,
-        [&](std::uint32_t i) {
-            if (!is_element(page, i)) {
-                out.append(page.text_of(i));
-            }
-            return true;
-        },
-        [](std::uint32_t) {});
+    detail::walk(page, node, [&](std::uint32_t i) {
+        if (!is_element(page, i)) {
+            out.append(page.text_of(i));
+        }
+        return true;
+    });
     return out;
 }
 
@@ -788,77 +785,74 @@ Meta read_meta(const HtmlPage& page, std::uint32_t root) {
     Meta m;
     // xml::lang_of finds nothing in an HTML tree: its attributes carry no namespace.
     m.lang = std::string(page.attr(root, Attr::lang));
-    detail::walk(
-        page, root,
-        [&](std::uint32_t i) {
-            if (!is_element(page, i)) {
-                return false;
+    detail::walk(page, root, [&](std::uint32_t i) {
+        if (!is_element(page, i)) {
+            return false;
+        }
+        const Tag tag = page.nodes[i].tag;
+        if (tag == Tag::meta) {
+            std::string key = lowercase(page.attr(i, Attr::property));
+            if (key.empty()) {
+                key = lowercase(page.attr(i, Attr::name));
             }
-            const Tag tag = page.nodes[i].tag;
-            if (tag == Tag::meta) {
-                std::string key = lowercase(page.attr(i, Attr::property));
-                if (key.empty()) {
-                    key = lowercase(page.attr(i, Attr::name));
+            if (key.empty()) {
+                key = lowercase(page.attr(i, Attr::itemprop));
+            }
+            std::string equiv = lowercase(page.attr(i, Attr::http_equiv));
+            std::string_view content = page.attr(i, Attr::content);
+            auto set = [&](std::string& field) {
+                if (field.empty()) {
+                    field = content;
                 }
-                if (key.empty()) {
-                    key = lowercase(page.attr(i, Attr::itemprop));
+            };
+            if (key == "og:title") {
+                set(m.og_title);
+            } else if (key == "og:url") {
+                set(m.og_url);
+            } else if (key == "og:description") {
+                set(m.og_description);
+            } else if (key == "description") {
+                set(m.description);
+            } else if (key == "author" || key == "article:author" || key == "byl") {
+                set(m.author);
+            } else if (key == "article:published_time" || key == "datepublished" ||
+                       key == "pubdate" || key == "date") {
+                set(m.published);
+            } else if (key == "og:locale") {
+                set(m.og_locale);
+            } else if (equiv == "content-language") {
+                set(m.content_language);
+            }
+            return false;
+        }
+        if (tag == Tag::link) {
+            for (const auto& rel : words_of(page.attr(i, Attr::rel))) {
+                if (rel == "canonical" && m.canonical.empty()) {
+                    m.canonical = page.attr(i, Attr::href);
                 }
-                std::string equiv = lowercase(page.attr(i, Attr::http_equiv));
-                std::string_view content = page.attr(i, Attr::content);
-                auto set = [&](std::string& field) {
-                    if (field.empty()) {
-                        field = content;
-                    }
-                };
-                if (key == "og:title") {
-                    set(m.og_title);
-                } else if (key == "og:url") {
-                    set(m.og_url);
-                } else if (key == "og:description") {
-                    set(m.og_description);
-                } else if (key == "description") {
-                    set(m.description);
-                } else if (key == "author" || key == "article:author" || key == "byl") {
-                    set(m.author);
-                } else if (key == "article:published_time" || key == "datepublished" ||
-                           key == "pubdate" || key == "date") {
-                    set(m.published);
-                } else if (key == "og:locale") {
-                    set(m.og_locale);
-                } else if (equiv == "content-language") {
-                    set(m.content_language);
-                }
-                return false;
             }
-            if (tag == Tag::link) {
-                for (const auto& rel : words_of(page.attr(i, Attr::rel))) {
-                    if (rel == "canonical" && m.canonical.empty()) {
-                        m.canonical = page.attr(i, Attr::href);
-                    }
-                }
-                return false;
-            }
-            if (tag == Tag::base && m.base_href.empty()) {
-                m.base_href = page.attr(i, Attr::href);
-                return false;
-            }
-            if (tag == Tag::title && m.title.empty()) {
-                m.title = raw_text(page, i);
-                return false;
-            }
-            if (tag == Tag::h1 && m.h1.empty()) {
-                detail::TextBuilder tb(true);
-                detail::page_text_into(page, i, tb);
-                m.h1 = tb.finish();
-                return false;
-            }
-            if (tag == Tag::time && m.published.empty() && page.has_attr(i, Attr::datetime) &&
-                page.has_attr(i, Attr::pubdate)) {
-                m.published = page.attr(i, Attr::datetime);
-            }
-            return !detail::is_invisible(tag) || tag == Tag::head;
-        },
-        [](std::uint32_t) {});
+            return false;
+        }
+        if (tag == Tag::base && m.base_href.empty()) {
+            m.base_href = page.attr(i, Attr::href);
+            return false;
+        }
+        if (tag == Tag::title && m.title.empty()) {
+            m.title = raw_text(page, i);
+            return false;
+        }
+        if (tag == Tag::h1 && m.h1.empty()) {
+            detail::TextBuilder tb(true);
+            detail::page_text_into(page, i, tb);
+            m.h1 = tb.finish();
+            return false;
+        }
+        if (tag == Tag::time && m.published.empty() && page.has_attr(i, Attr::datetime) &&
+            page.has_attr(i, Attr::pubdate)) {
+            m.published = page.attr(i, Attr::datetime);
+        }
+        return !detail::is_invisible(tag) || tag == Tag::head;
+    });
     return m;
 }
 
@@ -877,27 +871,24 @@ std::uint32_t marked_container(const HtmlPage& page, std::uint32_t root) {
     std::uint32_t article_body = detail::kNoNode;
     std::vector<std::uint32_t> articles;
     std::uint32_t main = detail::kNoNode;
-    detail::walk(
-        page, root,
-        [&](std::uint32_t i) {
-            if (!is_element(page, i)) {
-                return false;
-            }
-            const Tag tag = page.nodes[i].tag;
-            if (article_body == detail::kNoNode &&
-                equals_lower(page.attr(i, Attr::itemprop), "articlebody")) {
-                article_body = i;
-            }
-            if (tag == Tag::article) {
-                articles.push_back(i);
-            }
-            if (main == detail::kNoNode &&
-                (tag == Tag::main || equals_lower(page.attr(i, Attr::role), "main"))) {
-                main = i;
-            }
-            return true;
-        },
-        [](std::uint32_t) {});
+    detail::walk(page, root, [&](std::uint32_t i) {
+        if (!is_element(page, i)) {
+            return false;
+        }
+        const Tag tag = page.nodes[i].tag;
+        if (article_body == detail::kNoNode &&
+            equals_lower(page.attr(i, Attr::itemprop), "articlebody")) {
+            article_body = i;
+        }
+        if (tag == Tag::article) {
+            articles.push_back(i);
+        }
+        if (main == detail::kNoNode &&
+            (tag == Tag::main || equals_lower(page.attr(i, Attr::role), "main"))) {
+            main = i;
+        }
+        return true;
+    });
     if (article_body != detail::kNoNode && visible_chars(page, article_body, kEnough) >= kEnough) {
         return article_body;
     }
@@ -933,29 +924,26 @@ std::uint32_t densest_block(const HtmlPage& page, std::uint32_t root) {
         }
         scores[it->second].second += score;
     };
-    detail::walk(
-        page, root,
-        [&](std::uint32_t i) {
-            if (!is_element(page, i)) {
-                return false;
-            }
-            const Tag tag = page.nodes[i].tag;
-            if (tag == Tag::p || tag == Tag::pre || tag == Tag::blockquote || tag == Tag::td) {
-                TextStats st = stats_of(page, i);
-                const std::uint32_t parent = page.nodes[i].parent;
-                if (st.chars >= 25 && parent != detail::kNoNode) {
-                    double score = 1.0 + static_cast<double>(st.commas) +
-                                   std::min(3.0, static_cast<double>(st.chars) / 100.0);
-                    add(parent, score);
-                    if (page.nodes[parent].parent != detail::kNoNode) {
-                        add(page.nodes[parent].parent, score / 2.0);
-                    }
+    detail::walk(page, root, [&](std::uint32_t i) {
+        if (!is_element(page, i)) {
+            return false;
+        }
+        const Tag tag = page.nodes[i].tag;
+        if (tag == Tag::p || tag == Tag::pre || tag == Tag::blockquote || tag == Tag::td) {
+            TextStats st = stats_of(page, i);
+            const std::uint32_t parent = page.nodes[i].parent;
+            if (st.chars >= 25 && parent != detail::kNoNode) {
+                double score = 1.0 + static_cast<double>(st.commas) +
+                               std::min(3.0, static_cast<double>(st.chars) / 100.0);
+                add(parent, score);
+                if (page.nodes[parent].parent != detail::kNoNode) {
+                    add(page.nodes[parent].parent, score / 2.0);
                 }
-                return false;
             }
-            return true;
-        },
-        [](std::uint32_t) {});
+            return false;
+        }
+        return true;
+    });
     std::uint32_t best = detail::kNoNode;
     double best_score = 0.0;
     for (const auto& [node, score] : scores) {

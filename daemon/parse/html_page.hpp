@@ -198,4 +198,20 @@ void walk(const HtmlPage& page, std::uint32_t root, Enter&& enter, Leave&& leave
     close_until(end);
 }
 
+// The same walk for callers with nothing to do on leaving an element: the same `enter` calls in
+// the same order, without keeping track of the open elements.
+template <typename Enter>
+void walk(const HtmlPage& page, std::uint32_t root, Enter&& enter) {
+    const std::uint32_t end = page.nodes[root].end;
+    std::uint32_t i = root + 1;
+    while (i < end) {
+        const HtmlNode& n = page.nodes[i];
+        if (!n.removed && enter(i) && n.kind == HtmlNode::Kind::element) {
+            ++i;
+        } else {
+            i = n.end;
+        }
+    }
+}
+
 }  // namespace ww::parse::detail
