@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -99,16 +100,23 @@ double thread_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-// Parse throughput per CPU second of this thread, over about 2 CPU seconds.
+// Parse throughput per CPU second of this thread: the best of 6 windows of about 0.4 CPU
+// seconds each, as bench_match takes the best of its passes. On this shared machine a single
+// 2-second window moved by +-20% from run to run (neighbours' cache and frequency), while the
+// best window is what the code can do.
 template <typename F>
 double mb_per_second(const std::string& input, F&& parse_once) {
-    const double start = thread_cpu_seconds();
-    std::size_t bytes = 0;
-    while (thread_cpu_seconds() - start < 2.0) {
-        parse_once();
-        bytes += input.size();
+    double best = 0;
+    for (int window = 0; window < 6; ++window) {
+        const double start = thread_cpu_seconds();
+        std::size_t bytes = 0;
+        while (thread_cpu_seconds() - start < 0.4) {
+            parse_once();
+            bytes += input.size();
+        }
+        best = std::max(best, static_cast<double>(bytes) / 1e6 / (thread_cpu_seconds() - start));
     }
-    return static_cast<double>(bytes) / 1e6 / (thread_cpu_seconds() - start);
+    return best;
 }
 
 // libxml2 alone on the same bytes, with the options daemon/parse uses: the ceiling for any
