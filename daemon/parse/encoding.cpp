@@ -164,15 +164,41 @@ std::string xml_declared_encoding(std::string_view bytes) {
     return value_after(decl, eq + 1);
 }
 
+namespace {
+
+// Where the next "<meta" starts in `head` at or after `pos`, in any case; npos if none.
+std::size_t find_meta(std::string_view head, std::size_t pos) {
+    auto is = [&](std::size_t at, char lower) { return (head[at] | 0x20) == lower; };
+    while ((pos = head.find('<', pos)) != std::string_view::npos) {
+        if (head.size() - pos >= 5 && is(pos + 1, 'm') && is(pos + 2, 'e') && is(pos + 3, 't') &&
+            is(pos + 4, 'a')) {
+            return pos;
+        }
+        ++pos;
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace
+
 std::string html_meta_charset(std::string_view bytes) {
-    std::string head = lowercase(sniff_prefix(bytes, 8192));
+    // Plain 8-bit text is searched in place; only UTF-16/32 and a BOM need sniff_prefix's copy.
+    std::string projected;
+    std::string_view head = bytes.substr(0, 8192);
+    const bool plain = head.size() < 2 || (head[0] != '\0' && head[1] != '\0' &&
+                                           static_cast<unsigned char>(head[0]) < 0xEF);
+    if (!plain) {
+        projected = sniff_prefix(bytes, 8192);
+        head = projected;
+    }
     std::size_t pos = 0;
-    while ((pos = head.find("<meta", pos)) != std::string::npos) {
+    while ((pos = find_meta(head, pos)) != std::string_view::npos) {
         std::size_t end = head.find('>', pos);
-        if (end == std::string::npos) {
+        if (end == std::string_view::npos) {
             break;
         }
-        std::string_view tag(head.data() + pos, end - pos);
+        const std::string lowered = lowercase(head.substr(pos, end - pos));
+        std::string_view tag(lowered);
         std::size_t cs = tag.find("charset");
         // "charset=" appears both as an attribute and inside content="text/html; charset=x".
         if (cs != std::string_view::npos) {
