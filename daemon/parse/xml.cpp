@@ -363,7 +363,10 @@ void html_sax_parse(std::string_view utf8, const htmlSAXHandler& sax, void* user
     if (utf8.size() > static_cast<std::size_t>(INT_MAX)) {
         utf8 = utf8.substr(0, INT_MAX);
     }
-    std::unique_ptr<htmlParserCtxt, HtmlCtxtDeleter> ctxt(htmlNewParserCtxt());
+    static const char kEmpty[] = "<html></html>";
+    const char* data = utf8.empty() ? kEmpty : utf8.data();
+    int size = utf8.empty() ? static_cast<int>(sizeof kEmpty - 1) : static_cast<int>(utf8.size());
+    std::unique_ptr<htmlParserCtxt, HtmlCtxtDeleter> ctxt(htmlCreateMemoryParserCtxt(data, size));
     if (!ctxt || ctxt->sax == nullptr) {
         return;
     }
@@ -373,13 +376,16 @@ void html_sax_parse(std::string_view utf8, const htmlSAXHandler& sax, void* user
     ctxt->sax->resolveEntity = &refuse_resolve;
     ctxt->_private = user;
     SinkScope scope(nullptr);
-    // Same input, encoding and options as parse_html, so the parser emits the same events.
-    const int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                        HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
-    static const char kEmpty[] = "<html></html>";
-    const char* data = utf8.empty() ? kEmpty : utf8.data();
-    int size = utf8.empty() ? static_cast<int>(sizeof kEmpty - 1) : static_cast<int>(utf8.size());
-    DocPtr stray(htmlCtxtReadMemory(ctxt.get(), data, size, nullptr, "UTF-8", options));
+    // Same input and options as parse_html, so the parser emits the same events. The input is
+    // UTF-8 already: xmlSwitchEncoding(UTF8) tells libxml2 so without installing its UTF-8 to
+    // UTF-8 converter, which htmlReadMemory's "UTF-8" argument runs over every input chunk.
+    xmlSwitchEncoding(ctxt.get(), XML_CHAR_ENCODING_UTF8);
+    htmlCtxtUseOptions(ctxt.get(), HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                       HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC |
+                                       HTML_PARSE_COMPACT);
+    htmlParseDocument(ctxt.get());
+    DocPtr stray(ctxt->myDoc);
+    ctxt->myDoc = nullptr;
 }
 
 Ns ns_of_uri(std::string_view uri) { return ns_from_uri(uri); }
