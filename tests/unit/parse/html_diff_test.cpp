@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -213,50 +212,16 @@ const char* const kTokens[] = {
     "and a truce that both sides said they wanted to hold through the winter.</p>",
 };
 
-std::string mutate(std::string input, std::minstd_rand& random) {
-    const int steps = 1 + static_cast<int>(random() % 4);
-    for (int i = 0; i < steps; ++i) {
-        const std::size_t pos = input.empty() ? 0 : random() % (input.size() + 1);
-        switch (random() % 5) {
-            case 0:
-                input.erase(pos, random() % 16);
-                break;
-            case 1:
-            case 4: {
-                const char* token = kTokens[random() % (sizeof kTokens / sizeof *kTokens)];
-                input.insert(pos, token);
-                break;
-            }
-            case 2:
-                if (!input.empty()) {
-                    const std::size_t from = random() % input.size();
-                    input.insert(pos, input.substr(from, random() % 64));
-                }
-                break;
-            default: {
-                // Insert just after a random '>' so tokens land between elements too.
-                std::size_t gt = input.find('>', pos);
-                const char* token = kTokens[random() % (sizeof kTokens / sizeof *kTokens)];
-                if (gt != std::string::npos) {
-                    input.insert(gt + 1, token);
-                }
-                break;
-            }
-        }
-    }
-    return input;
-}
-
 TEST(HtmlDiff, MutatedPagesExtractTheSame) {
-    std::minstd_rand random(std::getenv("DIFF_SEED") ? std::atoi(std::getenv("DIFF_SEED")) : 13);
-    const int per_input = std::getenv("DIFF_N") ? std::atoi(std::getenv("DIFF_N")) : 40;
+    std::minstd_rand random(test::env_int("DIFF_SEED", 13));
+    const int per_input = test::env_int("DIFF_N", 40);
     std::size_t inputs = 0;
     for (const auto& bytes : corpus()) {
         if (bytes.size() > 200'000) {
             continue;
         }
         for (int i = 0; i < per_input; ++i) {
-            std::string mutated = mutate(bytes, random);
+            std::string mutated = test::mutate_markup(bytes, random, kTokens, 4, 5);
             const char* base = kBaseUrls[random() % (sizeof kBaseUrls / sizeof *kBaseUrls)];
             ASSERT_EQ(difference(mutated, base), "")
                 << "mutation " << i << " base " << base << "\ninput:\n"

@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -185,49 +184,16 @@ const char* const kTokens[] = {
     "\n",
 };
 
-std::string mutate(std::string input, std::minstd_rand& random) {
-    const int steps = 1 + static_cast<int>(random() % 3);
-    for (int i = 0; i < steps; ++i) {
-        const std::size_t pos = input.empty() ? 0 : random() % (input.size() + 1);
-        switch (random() % 4) {
-            case 0:
-                input.erase(pos, random() % 16);
-                break;
-            case 1: {
-                const char* token = kTokens[random() % (sizeof kTokens / sizeof *kTokens)];
-                input.insert(pos, token);
-                break;
-            }
-            case 2:
-                if (!input.empty()) {
-                    const std::size_t from = random() % input.size();
-                    input.insert(pos, input.substr(from, random() % 64));
-                }
-                break;
-            default: {
-                // Insert just after a random '>' so tokens land between elements too.
-                std::size_t gt = input.find('>', pos);
-                const char* token = kTokens[random() % (sizeof kTokens / sizeof *kTokens)];
-                if (gt != std::string::npos) {
-                    input.insert(gt + 1, token);
-                }
-                break;
-            }
-        }
-    }
-    return input;
-}
-
 TEST(StreamDiff, MutatedFeedsReadTheSame) {
-    std::minstd_rand random(std::getenv("DIFF_SEED") ? std::atoi(std::getenv("DIFF_SEED")) : 11);
+    std::minstd_rand random(test::env_int("DIFF_SEED", 11));
     std::size_t inputs = 0;
     for (const auto& path : corpus()) {
         if (path.find("/pages/") != std::string::npos || path.ends_with(".json")) {
             continue;
         }
         const std::string bytes = test::read_file(path);
-        for (int i = 0; i < (std::getenv("DIFF_N") ? std::atoi(std::getenv("DIFF_N")) : 150); ++i) {
-            std::string mutated = mutate(bytes, random);
+        for (int i = 0; i < test::env_int("DIFF_N", 150); ++i) {
+            std::string mutated = test::mutate_markup(bytes, random, kTokens, 3, 4);
             const char* base = kBaseUrls[random() % (sizeof kBaseUrls / sizeof *kBaseUrls)];
             std::string diff = difference(mutated, base);
             ASSERT_EQ(diff, "") << path << " mutation " << i << " base " << base << "\ninput:\n"
