@@ -325,6 +325,50 @@ struct Meta {
     std::string h1;
     std::string base_href;
     std::string lang;
+
+    // A <meta> element; the first value each field gets wins. Both readers call this.
+    void add_meta(std::string_view property, std::string_view name, std::string_view itemprop,
+                  std::string_view http_equiv, std::string_view content) {
+        std::string key = lowercase(property);
+        if (key.empty()) {
+            key = lowercase(name);
+        }
+        if (key.empty()) {
+            key = lowercase(itemprop);
+        }
+        auto set = [&](std::string& field) {
+            if (field.empty()) {
+                field = content;
+            }
+        };
+        if (key == "og:title") {
+            set(og_title);
+        } else if (key == "og:url") {
+            set(og_url);
+        } else if (key == "og:description") {
+            set(og_description);
+        } else if (key == "description") {
+            set(description);
+        } else if (key == "author" || key == "article:author" || key == "byl") {
+            set(author);
+        } else if (key == "article:published_time" || key == "datepublished" || key == "pubdate" ||
+                   key == "date") {
+            set(published);
+        } else if (key == "og:locale") {
+            set(og_locale);
+        } else if (lowercase(http_equiv) == "content-language") {
+            set(content_language);
+        }
+    }
+
+    // A <link> element: the first rel=canonical gives the canonical URL.
+    void add_link(std::string_view rel, std::string_view href) {
+        for (const auto& word : words_of(rel)) {
+            if (word == "canonical" && canonical.empty()) {
+                canonical = href;
+            }
+        }
+    }
 };
 
 Meta read_meta(const xmlNode* root) {
@@ -341,46 +385,12 @@ Meta read_meta(const xmlNode* root) {
             }
             std::string_view tag = xml::local_name(n);
             if (tag == "meta") {
-                std::string key = lowercase(xml::attr(n, "property"));
-                if (key.empty()) {
-                    key = lowercase(xml::attr(n, "name"));
-                }
-                if (key.empty()) {
-                    key = lowercase(xml::attr(n, "itemprop"));
-                }
-                std::string equiv = lowercase(xml::attr(n, "http-equiv"));
-                std::string content = xml::attr(n, "content");
-                auto set = [&](std::string& field) {
-                    if (field.empty()) {
-                        field = content;
-                    }
-                };
-                if (key == "og:title") {
-                    set(m.og_title);
-                } else if (key == "og:url") {
-                    set(m.og_url);
-                } else if (key == "og:description") {
-                    set(m.og_description);
-                } else if (key == "description") {
-                    set(m.description);
-                } else if (key == "author" || key == "article:author" || key == "byl") {
-                    set(m.author);
-                } else if (key == "article:published_time" || key == "datepublished" ||
-                           key == "pubdate" || key == "date") {
-                    set(m.published);
-                } else if (key == "og:locale") {
-                    set(m.og_locale);
-                } else if (equiv == "content-language") {
-                    set(m.content_language);
-                }
+                m.add_meta(xml::attr(n, "property"), xml::attr(n, "name"), xml::attr(n, "itemprop"),
+                           xml::attr(n, "http-equiv"), xml::attr(n, "content"));
                 return false;
             }
             if (tag == "link") {
-                for (const auto& rel : words_of(xml::attr(n, "rel"))) {
-                    if (rel == "canonical" && m.canonical.empty()) {
-                        m.canonical = xml::attr(n, "href");
-                    }
-                }
+                m.add_link(xml::attr(n, "rel"), xml::attr(n, "href"));
                 return false;
             }
             if (tag == "base" && m.base_href.empty()) {
@@ -791,46 +801,13 @@ Meta read_meta(const HtmlPage& page, std::uint32_t root) {
         }
         const Tag tag = page.nodes[i].tag;
         if (tag == Tag::meta) {
-            std::string key = lowercase(page.attr(i, Attr::property));
-            if (key.empty()) {
-                key = lowercase(page.attr(i, Attr::name));
-            }
-            if (key.empty()) {
-                key = lowercase(page.attr(i, Attr::itemprop));
-            }
-            std::string equiv = lowercase(page.attr(i, Attr::http_equiv));
-            std::string_view content = page.attr(i, Attr::content);
-            auto set = [&](std::string& field) {
-                if (field.empty()) {
-                    field = content;
-                }
-            };
-            if (key == "og:title") {
-                set(m.og_title);
-            } else if (key == "og:url") {
-                set(m.og_url);
-            } else if (key == "og:description") {
-                set(m.og_description);
-            } else if (key == "description") {
-                set(m.description);
-            } else if (key == "author" || key == "article:author" || key == "byl") {
-                set(m.author);
-            } else if (key == "article:published_time" || key == "datepublished" ||
-                       key == "pubdate" || key == "date") {
-                set(m.published);
-            } else if (key == "og:locale") {
-                set(m.og_locale);
-            } else if (equiv == "content-language") {
-                set(m.content_language);
-            }
+            m.add_meta(page.attr(i, Attr::property), page.attr(i, Attr::name),
+                       page.attr(i, Attr::itemprop), page.attr(i, Attr::http_equiv),
+                       page.attr(i, Attr::content));
             return false;
         }
         if (tag == Tag::link) {
-            for (const auto& rel : words_of(page.attr(i, Attr::rel))) {
-                if (rel == "canonical" && m.canonical.empty()) {
-                    m.canonical = page.attr(i, Attr::href);
-                }
-            }
+            m.add_link(page.attr(i, Attr::rel), page.attr(i, Attr::href));
             return false;
         }
         if (tag == Tag::base && m.base_href.empty()) {
