@@ -235,13 +235,11 @@ int release_due_digests(state::Store& store, const Router& router, TimePoint now
 int reschedule_held(state::Store& store, const Router& router, TimePoint now) {
     int moved = 0;
     for (const auto& subscriber_id : store.held_subscribers()) {
-        const auto* subscriber = router.subscriber(subscriber_id);
-        if (subscriber == nullptr) {
+        const Schedule* schedule = router.schedule(subscriber_id);
+        if (schedule == nullptr) {
             continue;  // dropped with a warning when due (release_due_digests)
         }
-        // The config was checked before it got here, so its time zone and times are valid.
-        const auto until =
-            Schedule(*subscriber).hold_until(now, rules::Severity::Info).value_or(now);
+        const auto until = schedule->hold_until(now, rules::Severity::Info).value_or(now);
         if (const int n = store.hold_no_later_than(subscriber_id, until); n > 0) {
             logger("alerts")->info(
                 "subscriber={}: schedule changed; {} held alert{} now due {}", subscriber_id, n,

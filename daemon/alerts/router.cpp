@@ -81,6 +81,11 @@ const config::SubscriberConfig* Router::subscriber(const std::string& id) const 
     return nullptr;
 }
 
+const Schedule* Router::schedule(const std::string& id) const {
+    const auto* s = subscriber(id);
+    return s == nullptr ? nullptr : &schedules_[static_cast<std::size_t>(s - subscribers_.data())];
+}
+
 bool follows(const config::SubscriberConfig& subscriber, const rules::Hit& hit) {
     if (subscriber.rules.empty() && subscriber.tags.empty()) {
         return true;

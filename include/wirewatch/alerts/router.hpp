@@ -56,6 +56,8 @@ public:
 
     const std::vector<config::SubscriberConfig>& subscribers() const { return subscribers_; }
     const config::SubscriberConfig* subscriber(const std::string& id) const;
+    // The schedule the router holds that subscriber's alerts by; null for an unknown id.
+    const Schedule* schedule(const std::string& id) const;
     config::Duration near_duplicate_window() const { return window_; }
 
 private:
