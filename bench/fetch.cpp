@@ -18,8 +18,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <iostream>
 #include <string_view>
+#include <vector>
 
 #include "sources/http_source.hpp"
 #include "support/http_server.hpp"
@@ -100,79 +102,96 @@ double thread_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-// Parse throughput per CPU second of this thread: the best of 6 windows of about 0.4 CPU
-// seconds each, as bench_match takes the best of its passes. On this shared machine a single
-// 2-second window moved by +-20% from run to run (neighbours' cache and frequency), while the
-// best window is what the code can do.
-template <typename F>
-double mb_per_second(const std::string& input, F&& parse_once) {
-    double best = 0;
-    for (int window = 0; window < 6; ++window) {
+// Parse throughput per CPU second of this thread, for several parsers at once. Each round
+// gives every measure one window of about 0.4 CPU seconds, and a measure keeps its best
+// window: the measures take turns, so a minute in which this shared machine runs slow (its
+// speed moved by up to 1.8x between minutes, even at load < 1) hits all of them alike, and a
+// ratio between two lines of one run holds. bench_match takes the best of its passes the
+// same way.
+class Rates {
+public:
+    // Returns the index whose result rate() gives after run().
+    std::size_t add(const std::string& input, std::function<void()> parse_once) {
+        measures_.push_back(Measure{&input, std::move(parse_once), 0});
+        return measures_.size() - 1;
+    }
+
+    void run(int rounds) {
+        for (int round = 0; round < rounds; ++round) {
+            for (Measure& m : measures_) {
+                m.best = std::max(m.best, window(m));
+            }
+        }
+    }
+
+    double rate(std::size_t index) const { return measures_[index].best; }
+
+private:
+    struct Measure {
+        const std::string* input;
+        std::function<void()> parse_once;
+        double best;
+    };
+
+    static double window(const Measure& m) {
         const double start = thread_cpu_seconds();
         std::size_t bytes = 0;
         while (thread_cpu_seconds() - start < 0.4) {
-            parse_once();
-            bytes += input.size();
+            m.parse_once();
+            bytes += m.input->size();
         }
-        best = std::max(best, static_cast<double>(bytes) / 1e6 / (thread_cpu_seconds() - start));
+        return static_cast<double>(bytes) / 1e6 / (thread_cpu_seconds() - start);
     }
-    return best;
-}
+
+    std::vector<Measure> measures_;
+};
 
 // libxml2 alone on the same bytes, with the options daemon/parse uses: the ceiling for any
 // reader built on it. "tree" builds and frees the document; "sax" only tokenizes (no callbacks).
-double libxml2_tree_mbs(const std::string& xml) {
-    return mb_per_second(xml, [&] {
-        xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), nullptr, nullptr,
-                                      XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT);
-        if (doc == nullptr) {
-            std::abort();
-        }
-        xmlFreeDoc(doc);
-    });
+void libxml2_tree(const std::string& xml) {
+    xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), nullptr, nullptr,
+                                  XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT);
+    if (doc == nullptr) {
+        std::abort();
+    }
+    xmlFreeDoc(doc);
 }
 
-double libxml2_sax_mbs(const std::string& xml) {
-    return mb_per_second(xml, [&] {
-        xmlSAXHandler sax{};
-        sax.initialized = XML_SAX2_MAGIC;
-        if (xmlSAXUserParseMemory(&sax, nullptr, xml.data(), static_cast<int>(xml.size())) != 0) {
-            std::abort();
-        }
-    });
+void libxml2_sax(const std::string& xml) {
+    xmlSAXHandler sax{};
+    sax.initialized = XML_SAX2_MAGIC;
+    if (xmlSAXUserParseMemory(&sax, nullptr, xml.data(), static_cast<int>(xml.size())) != 0) {
+        std::abort();
+    }
 }
 
-double libxml2_html_tree_mbs(const std::string& html) {
-    return mb_per_second(html, [&] {
-        htmlDocPtr doc =
-            htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
-                           HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                               HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
-        if (doc == nullptr) {
-            std::abort();
-        }
-        xmlFreeDoc(doc);
-    });
+void libxml2_html_tree(const std::string& html) {
+    htmlDocPtr doc =
+        htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+                       HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                           HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+    if (doc == nullptr) {
+        std::abort();
+    }
+    xmlFreeDoc(doc);
 }
 
 // libxml2's HTML parser in SAX mode with empty callbacks: what extract_article's reader
 // (daemon/parse/html_page.cpp) pays before any work of its own.
-double libxml2_html_sax_mbs(const std::string& html) {
-    return mb_per_second(html, [&] {
-        htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
-        if (ctxt == nullptr) {
-            std::abort();
-        }
-        htmlSAXHandler sax{};
-        sax.startElement = [](void*, const xmlChar*, const xmlChar**) {};
-        sax.endElement = [](void*, const xmlChar*) {};
-        sax.characters = [](void*, const xmlChar*, int) {};
-        *ctxt->sax = sax;
-        htmlCtxtReadMemory(ctxt, html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
-                           HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                               HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
-        htmlFreeParserCtxt(ctxt);
-    });
+void libxml2_html_sax(const std::string& html) {
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    if (ctxt == nullptr) {
+        std::abort();
+    }
+    htmlSAXHandler sax{};
+    sax.startElement = [](void*, const xmlChar*, const xmlChar**) {};
+    sax.endElement = [](void*, const xmlChar*) {};
+    sax.characters = [](void*, const xmlChar*, int) {};
+    *ctxt->sax = sax;
+    htmlCtxtReadMemory(ctxt, html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+                       HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                           HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+    htmlFreeParserCtxt(ctxt);
 }
 
 }  // namespace
@@ -202,20 +221,31 @@ int main(int argc, char** argv) {
                 std::abort();
             }
         };
-        feed_mbs = mb_per_second(big_feed, parse_feed);
-        ww::parse::set_feed_streaming(!ww::parse::kFeedStreamingDefault);
-        feed_other_mbs = mb_per_second(big_feed, parse_feed);
-        ww::parse::set_feed_streaming(ww::parse::kFeedStreamingDefault);
-        html_mbs = mb_per_second(html, [&] {
+        Rates rates;
+        const auto feed_at = rates.add(big_feed, parse_feed);
+        const auto feed_other_at = rates.add(big_feed, [&] {
+            ww::parse::set_feed_streaming(!ww::parse::kFeedStreamingDefault);
+            parse_feed();
+            ww::parse::set_feed_streaming(ww::parse::kFeedStreamingDefault);
+        });
+        const auto html_at = rates.add(html, [&] {
             auto a = ww::parse::extract_article(html, "https://news.example/story");
             if (a.body.empty()) {
                 std::abort();
             }
         });
-        xml_tree_mbs = libxml2_tree_mbs(big_feed);
-        xml_sax_mbs = libxml2_sax_mbs(big_feed);
-        html_tree_mbs = libxml2_html_tree_mbs(html);
-        html_sax_mbs = libxml2_html_sax_mbs(html);
+        const auto xml_tree_at = rates.add(big_feed, [&] { libxml2_tree(big_feed); });
+        const auto xml_sax_at = rates.add(big_feed, [&] { libxml2_sax(big_feed); });
+        const auto html_tree_at = rates.add(html, [&] { libxml2_html_tree(html); });
+        const auto html_sax_at = rates.add(html, [&] { libxml2_html_sax(html); });
+        rates.run(6);
+        feed_mbs = rates.rate(feed_at);
+        feed_other_mbs = rates.rate(feed_other_at);
+        html_mbs = rates.rate(html_at);
+        xml_tree_mbs = rates.rate(xml_tree_at);
+        xml_sax_mbs = rates.rate(xml_sax_at);
+        html_tree_mbs = rates.rate(html_tree_at);
+        html_sax_mbs = rates.rate(html_sax_at);
     }
 
     // --- fetch + parse burst ---------------------------------------------------------------
