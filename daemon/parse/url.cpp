@@ -187,7 +187,56 @@ bool is_plain_absolute(std::string_view ref) {
 
 }  // namespace detail
 
+namespace {
+
+// canonical_url of the commonest feed link in one pass: a plain absolute http(s) URL (see
+// is_plain_absolute) with a lowercase host not ending in '.' and a path. Nothing of it
+// changes but its tracking parameters. False, with `out` untouched, for any other input.
+bool canonical_plain(std::string_view url, std::string& out) {
+    std::size_t i = 0;
+    if (url.rfind("https://", 0) == 0) {
+        i = 8;
+    } else if (url.rfind("http://", 0) == 0) {
+        i = 7;
+    } else {
+        return false;
+    }
+    const std::size_t host_begin = i;
+    bool upper = false;
+    for (; i < url.size() && kHostChar[static_cast<unsigned char>(url[i])]; ++i) {
+        upper = upper || (url[i] >= 'A' && url[i] <= 'Z');
+    }
+    if (upper || i == host_begin || i == url.size() || url[i] != '/' || url[i - 1] == '.') {
+        return false;
+    }
+    std::size_t query = std::string_view::npos;
+    for (; i < url.size(); ++i) {
+        const char c = url[i];
+        if (!kPathChar[static_cast<unsigned char>(c)]) {
+            return false;
+        }
+        if (c == '?' && query == std::string_view::npos) {
+            query = i;
+        }
+    }
+    if (query == std::string_view::npos) {
+        out.assign(url);
+        return true;
+    }
+    out.reserve(url.size());
+    out.assign(url.substr(0, query + 1));
+    if (!append_filtered_query(url.substr(query + 1), out)) {
+        out.pop_back();
+    }
+    return true;
+}
+
+}  // namespace
+
 std::string canonical_url(std::string_view input) {
+    if (std::string plain; canonical_plain(input, plain)) {
+        return plain;
+    }
     std::string_view url = trim(input);
     if (auto hash = url.find('#'); hash != std::string_view::npos) {
         url = url.substr(0, hash);
