@@ -115,12 +115,13 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
                    int /*nb_defaulted*/, const xmlChar** attributes) {
     State& st = state_of(ctx);
     std::optional<std::string> lang;
-    if (sax::odd_name(localname, prefix, uri) ||
-        !sax::check_attributes(nb_attributes, attributes, st.scratch, lang)) {
+    std::string_view name;
+    if (!sax::element_name(localname, prefix, uri, name) ||
+        (nb_attributes != 0 &&
+         !sax::check_attributes(nb_attributes, attributes, st.scratch, lang))) {
         sax::give_up(ctx);
         return;
     }
-    std::string_view name(xml::cs(localname));
     const Ns ns = sax::ns_of(prefix, uri);
     ++st.depth;
     if (st.depth == 1) {

@@ -56,11 +56,11 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
                    int /*nb_namespaces*/, const xmlChar** /*namespaces*/, int nb_attributes,
                    int /*nb_defaulted*/, const xmlChar** attributes) {
     State& st = state_of(ctx);
-    if (sax::odd_name(localname, prefix, uri)) {
+    std::string_view name;
+    if (!sax::element_name(localname, prefix, uri, name)) {
         sax::give_up(ctx);
         return;
     }
-    std::string_view name(xml::cs(localname));
     ++st.depth;
     Ns ns = sax::ns_of(prefix, uri);
     bool child = false;
@@ -99,7 +99,7 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
         st.language_depth = st.depth;
     }
     std::optional<std::string> lang;
-    if (!sax::check_attributes(nb_attributes, attributes, st.scratch, lang)) {
+    if (nb_attributes != 0 && !sax::check_attributes(nb_attributes, attributes, st.scratch, lang)) {
         sax::give_up(ctx);
         return;
     }

@@ -42,6 +42,25 @@ void give_up(void* ctx);
 // namespace URI): the streaming readers give up on it.
 bool odd_name(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri);
 
+// odd_name and the local name's length in one pass over the name, for every element: `name`
+// gets the local name, and the result is false for an odd name.
+inline bool element_name(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
+                         std::string_view& name) {
+    std::size_t n = 0;
+    for (; localname[n] != 0; ++n) {
+        if (localname[n] == ':') {
+            return false;
+        }
+    }
+    if (prefix != nullptr || uri != nullptr) {
+        if (odd_name(localname, prefix, uri)) {
+            return false;
+        }
+    }
+    name = std::string_view(xml::cs(localname), n);
+    return true;
+}
+
 // Same classification as xml::ns_of on the tree node libxml2 would build.
 xml::Ns ns_of(const xmlChar* prefix, const xmlChar* uri);
 
