@@ -119,6 +119,25 @@ bool is_weekday(std::string_view word) {
     return false;
 }
 
+// is_weekday of a three-letter word: "mon".."sun", or a two-letter start and a '.' ("mo.").
+bool is_weekday3(char a, char b, char c) {
+    const bool dot = c == '.';
+    switch (a) {
+        case 'm':
+            return b == 'o' && (c == 'n' || dot);
+        case 't':
+            return (b == 'u' && (c == 'e' || dot)) || (b == 'h' && (c == 'u' || dot));
+        case 'w':
+            return b == 'e' && (c == 'd' || dot);
+        case 'f':
+            return b == 'r' && (c == 'i' || dot);
+        case 's':
+            return (b == 'a' && (c == 't' || dot)) || (b == 'u' && (c == 'n' || dot));
+        default:
+            return false;
+    }
+}
+
 std::optional<int> zone_from_name(std::string_view word) {
     struct Zone {
         std::string_view name;
@@ -297,8 +316,7 @@ int two_digits(std::string_view s, std::size_t i) {
 std::optional<Fields> rfc822_fields(std::string_view s) {
     std::size_t i = 0;
     if (s.size() >= 5 && is_alpha(s[0]) && s[3] == ',' && s[4] == ' ') {
-        const char day_name[] = {lower(s[0]), lower(s[1]), lower(s[2])};
-        if (!is_weekday(std::string_view(day_name, 3))) {
+        if (!is_weekday3(lower(s[0]), lower(s[1]), lower(s[2]))) {
             return std::nullopt;
         }
         i = 5;
@@ -315,8 +333,9 @@ std::optional<Fields> rfc822_fields(std::string_view s) {
         s[i + 12] != ':' || s[i + 15] != ':' || s[i + 18] != ' ') {
         return std::nullopt;
     }
-    const char month_name[] = {lower(s[i + 1]), lower(s[i + 2]), lower(s[i + 3])};
-    f.month = month_from_name(std::string_view(month_name, 3));
+    // month_from_name of a three-letter word, which is its abbreviation or nothing.
+    const int month = month_of_abbreviation(lower(s[i + 1]), lower(s[i + 2]), lower(s[i + 3]));
+    f.month = month == 0 ? -1 : month;
     const int century = two_digits(s, i + 5);
     const int year = two_digits(s, i + 7);
     f.hour = two_digits(s, i + 10);
