@@ -265,15 +265,18 @@ void append_utf8(std::string& out, char32_t cp) {
 namespace {
 
 #ifdef __SSE2__
-// The sixty-four bytes at `p` are all in 0x20..0x7E.
+// The sixty-four bytes at `p` are all in 0x20..0x7E: then, and only then, every byte minus
+// 0x20 is at most 0x5E as an unsigned byte (0x7F gives 0x5F, controls and bytes >= 0x80 wrap
+// above it), so one unsigned maximum over the four loads decides.
 bool is_printable_ascii64(const unsigned char* p) {
-    __m128i bad = _mm_setzero_si128();
-    for (int k = 0; k < 64; k += 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
-        bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-                                             _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))));
-    }
-    return _mm_movemask_epi8(bad) == 0;
+    const __m128i space = _mm_set1_epi8(0x20);
+    const auto shifted = [&](int k) {
+        return _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k)), space);
+    };
+    const __m128i high =
+        _mm_max_epu8(_mm_max_epu8(shifted(0), shifted(16)), _mm_max_epu8(shifted(32), shifted(48)));
+    const __m128i limit = _mm_set1_epi8(0x5E);
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(high, limit), limit)) == 0xFFFF;
 }
 #endif
 
@@ -349,6 +352,9 @@ bool is_clean_utf8(std::string_view text) {
         // documents are checked before parsing, and most of their bytes pass here.
         if (n - i >= 64 && is_printable_ascii64(p + i)) {
             i += 64;
+            while (n - i >= 64 && is_printable_ascii64(p + i)) {
+                i += 64;
+            }
             continue;
         }
         // Sixteen at a time where SSE2 is there (every x86-64): no high bit, nothing below
