@@ -380,9 +380,12 @@ namespace detail {
 
 void finish_document(Document& doc, std::string_view id, std::string_view link,
                      std::string_view date_text, const ReadContext& ctx) {
-    doc.url = canonical_url(link);
-    if (!is_clean_utf8(doc.url)) {
-        doc.url = sanitize(doc.url);
+    // Most links are plain, and their canonical form is printable ASCII, clean as it is.
+    if (!canonical_plain_url(link, doc.url)) {
+        doc.url = canonical_url(link);
+        if (!is_clean_utf8(doc.url)) {
+            doc.url = sanitize(doc.url);
+        }
     }
     if (!id.empty()) {
         doc.item_id = clean_token(id);

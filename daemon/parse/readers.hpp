@@ -42,6 +42,9 @@ void finish_document(Document& doc, std::string_view id, std::string_view link,
 std::string clean_author(std::string_view raw);
 // An absolute http(s) URL that resolve_url returns unchanged whatever the base (url.cpp).
 bool is_plain_absolute(std::string_view ref);
+// canonical_url of a plain absolute link with a lowercase host and a path (most feed links),
+// which is printable ASCII; false, leaving `out` as it was, for any other link (url.cpp).
+bool canonical_plain_url(std::string_view link, std::string& out);
 
 // "en_US " -> "en-US".
 std::string clean_language(std::string_view raw);

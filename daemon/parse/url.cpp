@@ -143,6 +143,14 @@ struct ByteClass {
 };
 constexpr ByteClass kHostChar("-.");
 constexpr ByteClass kPathChar("-._~!$&'()*+,;=:@/?");
+// A host name byte that lowercasing leaves as it is.
+constexpr struct LowerHostChar : ByteClass {
+    constexpr LowerHostChar() : ByteClass("-.") {
+        for (int c = 'A'; c <= 'Z'; ++c) {
+            table[c] = false;
+        }
+    }
+} kLowerHostChar;
 
 #ifdef __SSE2__
 // Bytes of the sixteen at `p` that kPathChar refuses: outside '!'..'~' (bytes >= 0x80 are
@@ -224,14 +232,10 @@ bool is_plain_absolute(std::string_view ref) {
     return all_path_chars(ref.substr(i));
 }
 
-}  // namespace detail
-
-namespace {
-
 // canonical_url of the commonest feed link in one pass: a plain absolute http(s) URL (see
 // is_plain_absolute) with a lowercase host not ending in '.' and a path. Nothing of it
 // changes but its tracking parameters. False, with `out` untouched, for any other input.
-bool canonical_plain(std::string_view url, std::string& out) {
+bool canonical_plain_url(std::string_view url, std::string& out) {
     std::size_t i = 0;
     if (url.rfind("https://", 0) == 0) {
         i = 8;
@@ -241,11 +245,10 @@ bool canonical_plain(std::string_view url, std::string& out) {
         return false;
     }
     const std::size_t host_begin = i;
-    bool upper = false;
-    for (; i < url.size() && kHostChar[static_cast<unsigned char>(url[i])]; ++i) {
-        upper = upper || (url[i] >= 'A' && url[i] <= 'Z');
+    while (i < url.size() && kLowerHostChar[static_cast<unsigned char>(url[i])]) {
+        ++i;
     }
-    if (upper || i == host_begin || i == url.size() || url[i] != '/' || url[i - 1] == '.') {
+    if (i == host_begin || i == url.size() || url[i] != '/' || url[i - 1] == '.') {
         return false;
     }
     if (!all_path_chars(url.substr(i))) {
@@ -264,10 +267,10 @@ bool canonical_plain(std::string_view url, std::string& out) {
     return true;
 }
 
-}  // namespace
+}  // namespace detail
 
 std::string canonical_url(std::string_view input) {
-    if (std::string plain; canonical_plain(input, plain)) {
+    if (std::string plain; detail::canonical_plain_url(input, plain)) {
         return plain;
     }
     std::string_view url = trim(input);
