@@ -971,9 +971,10 @@ bool text_stays_clean(std::string_view utf8, bool clean_input) {
     return clean_input && utf8.find("&#") == std::string_view::npos;
 }
 
-HtmlArticle extract_html(std::string_view utf8, std::string_view base_url, bool clean_input) {
+HtmlArticle extract_html(std::string_view utf8, std::string_view base_url, bool clean_input,
+                         bool cut_raw) {
     HtmlPage& page = page_buffer();
-    read_html_page(utf8, page);
+    read_html_page(utf8, page, cut_raw);
     if (page.nodes.empty()) {
         return {};
     }

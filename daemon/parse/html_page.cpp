@@ -9,6 +9,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "parse/html_cut.hpp"
 #include "parse/xml.hpp"
 
 namespace ww::parse::detail {
@@ -68,12 +69,18 @@ bool attr_of(std::string_view name, Attr& out) {
 class Builder {
 public:
     explicit Builder(HtmlPage& page) : page_(page) {}
+    // The page parsed is `original` with `cuts` taken out (html_cut.hpp): the builder checks
+    // each cut against the parser's events and puts script and style contents back as the
+    // CDATA the whole page would have given.
+    Builder(HtmlPage& page, std::string_view original, const std::vector<HtmlCut>& cuts)
+        : page_(page), original_(original), cuts_(&cuts) {}
 
     static Builder& of(void* ctx) {
         return *static_cast<Builder*>(static_cast<htmlParserCtxtPtr>(ctx)->_private);
     }
 
     void start(htmlParserCtxtPtr ctxt, const xmlChar* name, const xmlChar** atts) {
+        restore_cut();
         sync(ctxt->nameNr > 0 ? static_cast<std::size_t>(ctxt->nameNr - 1) : 0);
         last_text_ = kNoNode;
         if (open_.size() > xmlParserMaxDepth) {
@@ -102,9 +109,11 @@ public:
         }
         page_.nodes.push_back(node);
         open_.push_back(index);
+        confirm_raw_text(ctxt, name);
     }
 
     void end(htmlParserCtxtPtr ctxt) {
+        restore_cut();
         sync(static_cast<std::size_t>(std::max(ctxt->nameNr, 0)));
         last_text_ = kNoNode;
         if (!open_.empty()) {
@@ -113,11 +122,17 @@ public:
     }
 
     void text(htmlParserCtxtPtr ctxt, const xmlChar* ch, int len, HtmlNode::Kind kind) {
+        restore_cut();
         sync(static_cast<std::size_t>(std::max(ctxt->nameNr, 0)));
-        if (open_.empty() || len <= 0) {
+        if (len > 0) {
+            append_text(ctxt, xml::cs(ch), static_cast<std::size_t>(len), kind);
+        }
+    }
+
+    void append_text(htmlParserCtxtPtr ctxt, const char* ch, std::size_t n, HtmlNode::Kind kind) {
+        if (open_.empty()) {
             return;  // no current node: the tree builder drops the text
         }
-        const auto n = static_cast<std::size_t>(len);
         if (last_text_ != kNoNode && page_.nodes[last_text_].kind == kind) {
             HtmlNode& run = page_.nodes[last_text_];
             if (run.size + n > XML_MAX_TEXT_LENGTH) {
@@ -127,7 +142,7 @@ public:
                 ctxt->disableSAX = 1;
                 return;
             }
-            page_.text.append(xml::cs(ch), n);  // the run is the last thing in `text`
+            page_.text.append(ch, n);  // the run is the last thing in `text`
             run.size += static_cast<std::uint32_t>(n);
             return;
         }
@@ -137,7 +152,7 @@ public:
         node.begin = static_cast<std::uint32_t>(page_.text.size());
         node.size = static_cast<std::uint32_t>(n);
         node.end = static_cast<std::uint32_t>(page_.nodes.size() + 1);
-        page_.text.append(xml::cs(ch), n);
+        page_.text.append(ch, n);
         last_text_ = static_cast<std::uint32_t>(page_.nodes.size());
         page_.nodes.push_back(node);
     }
@@ -145,6 +160,7 @@ public:
     // A comment or processing instruction: not kept, but it ends the text run before it, and
     // at the top level before the root it becomes the document's first node.
     void other(htmlParserCtxtPtr ctxt) {
+        restore_cut();
         sync(static_cast<std::size_t>(std::max(ctxt->nameNr, 0)));
         last_text_ = kNoNode;
         if (open_.empty() && first_ == First::none) {
@@ -153,15 +169,68 @@ public:
     }
 
     // A DOCTYPE: its node goes first in the document.
-    void doctype() { first_ = First::other; }
+    void doctype() {
+        restore_cut();
+        first_ = First::other;
+    }
+
+    void comment(htmlParserCtxtPtr ctxt, const xmlChar* value) {
+        restore_cut();
+        const HtmlCut* cut = next_cut();
+        if (cut != nullptr && cut->kind == HtmlCut::Kind::comment && offset(ctxt) == cut->at &&
+            value != nullptr && value[0] == 0) {
+            ++confirmed_;
+        }
+        other(ctxt);
+    }
+
+    // Whether the parser confirmed every cut; if not, the page must be read whole.
+    bool cuts_confirmed() const { return cuts_ == nullptr || confirmed_ == cuts_->size(); }
 
     void finish() {
+        restore_cut();
         while (!open_.empty()) {
             close_top();
         }
     }
 
 private:
+    // Where the parser is in the page it reads (SHRINK moves `base` and counts `consumed`).
+    static std::size_t offset(htmlParserCtxtPtr ctxt) {
+        return static_cast<std::size_t>(ctxt->input->consumed) +
+               static_cast<std::size_t>(ctxt->input->cur - ctxt->input->base);
+    }
+
+    const HtmlCut* next_cut() const {
+        return cuts_ != nullptr && confirmed_ < cuts_->size() ? &(*cuts_)[confirmed_] : nullptr;
+    }
+
+    // A script or style cut is confirmed by the start tag of that name the parser stands at
+    // the end of: the parser then reads the content htmlParseScript would have read from the
+    // whole page, up to the same "</" + name. Its text comes back at the next event, as the
+    // CDATA node the whole page would have given the element just opened.
+    void confirm_raw_text(htmlParserCtxtPtr ctxt, const xmlChar* name) {
+        const HtmlCut* cut = next_cut();
+        if (cut == nullptr || cut->kind == HtmlCut::Kind::comment || offset(ctxt) != cut->at) {
+            return;
+        }
+        const char* expected = cut->kind == HtmlCut::Kind::script ? "script" : "style";
+        if (xmlStrEqual(name, reinterpret_cast<const xmlChar*>(expected)) != 0) {
+            pending_ = cut;
+            ++confirmed_;
+        }
+    }
+
+    void restore_cut() {
+        if (pending_ != nullptr) {
+            const HtmlCut* cut = pending_;
+            pending_ = nullptr;
+            // A new node under the script or style just opened: no run to extend, so no
+            // text-size stop to report through the parser context.
+            append_text(nullptr, original_.data() + cut->begin, cut->size, HtmlNode::Kind::cdata);
+        }
+    }
+
     static std::string_view local_name(std::string_view name) {
         auto colon = name.rfind(':');
         return colon == std::string_view::npos ? name : name.substr(colon + 1);
@@ -235,6 +304,10 @@ private:
     };
 
     HtmlPage& page_;
+    std::string_view original_;
+    const std::vector<HtmlCut>* cuts_ = nullptr;
+    std::size_t confirmed_ = 0;         // cuts the parser has confirmed, in order
+    const HtmlCut* pending_ = nullptr;  // confirmed script/style text not yet put back
     std::array<TagSeen, kCacheSize> tags_seen_{};
     std::array<AttrSeen, kCacheSize> attrs_seen_{};
     First first_ = First::none;
@@ -258,8 +331,8 @@ void on_cdata(void* ctx, const xmlChar* ch, int len) {
     Builder::of(ctx).text(static_cast<htmlParserCtxtPtr>(ctx), ch, len, HtmlNode::Kind::cdata);
 }
 
-void on_comment(void* ctx, const xmlChar* /*value*/) {
-    Builder::of(ctx).other(static_cast<htmlParserCtxtPtr>(ctx));
+void on_comment(void* ctx, const xmlChar* value) {
+    Builder::of(ctx).comment(static_cast<htmlParserCtxtPtr>(ctx), value);
 }
 
 void on_pi(void* ctx, const xmlChar* /*target*/, const xmlChar* /*data*/) {
@@ -287,11 +360,11 @@ void HtmlPage::clear() {
     text.clear();
 }
 
-void read_html_page(std::string_view utf8, HtmlPage& page) {
-    page.clear();
-    page.text.reserve(utf8.size());
-    page.nodes.reserve(utf8.size() / 32);
-    Builder builder(page);
+namespace {
+
+// Parses `utf8` into `page`; with `builder` set up for a cut page, false when a cut was not
+// confirmed.
+bool parse_page(std::string_view utf8, Builder& builder) {
     htmlSAXHandler sax{};
     sax.startElement = &on_start;
     sax.endElement = &on_end;
@@ -302,6 +375,38 @@ void read_html_page(std::string_view utf8, HtmlPage& page) {
     sax.internalSubset = &on_doctype;
     xml::html_sax_parse(utf8, sax, &builder);
     builder.finish();
+    return builder.cuts_confirmed();
+}
+
+struct CutPage {
+    std::string text;
+    std::vector<HtmlCut> cuts;
+};
+
+}  // namespace
+
+bool read_html_page(std::string_view utf8, HtmlPage& page, bool cut_raw) {
+    page.clear();
+    page.text.reserve(utf8.size());
+    if (cut_raw) {
+        thread_local CutPage cut;
+        if (cut_raw_text(utf8, cut.text, cut.cuts)) {
+            page.nodes.reserve(cut.text.size() / 32);
+            Builder builder(page, utf8, cut.cuts);
+            const bool confirmed = parse_page(cut.text, builder);
+            if (cut.text.capacity() > (std::size_t{1} << 22)) {
+                cut = CutPage{};
+            }
+            if (confirmed) {
+                return true;
+            }
+            page.clear();  // a cut libxml2 would not have made: read the page whole
+        }
+    }
+    page.nodes.reserve(utf8.size() / 32);
+    Builder builder(page);
+    parse_page(utf8, builder);
+    return false;
 }
 
 }  // namespace ww::parse::detail

@@ -163,7 +163,10 @@ struct HtmlPage {
 // nodes mirror the tree libxml2's tree builder makes from the same events: adjacent text
 // coalesced into one node, script/style content as CDATA, attribute values as given, the
 // same nesting-depth stop; comments and processing instructions are not kept.
-void read_html_page(std::string_view utf8, HtmlPage& page);
+// `cut_raw`: libxml2 reads the page without the contents of scripts, styles and comments
+// (html_cut.hpp), which it would otherwise walk character by character; the page built is the
+// same either way (html_cut_test compares them). Returns whether it was read from the cut page.
+bool read_html_page(std::string_view utf8, HtmlPage& page, bool cut_raw = true);
 
 // Depth-first walk of the subtree below `root` (not `root` itself), skipping removed nodes,
 // with xml::walk's contract: `enter(i)` returns whether to descend into element i, `leave(i)`

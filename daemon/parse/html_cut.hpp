@@ -1,0 +1,31 @@
+#pragma once
+// Raw text libxml2 would walk character by character and article extraction never reads: the
+// contents of <script> and <style> elements and of comments. cut_raw_text finds them the way
+// libxml2 2.9.14's HTML parser in recover mode does and hands back the page without them, with
+// a list of what was cut. The reader (html_page.cpp) parses the cut page and checks every cut
+// against the parser's own events: a script or style cut must follow a start tag of that name
+// ending at the cut, a comment cut must come back as an empty comment ending there. A cut the
+// parser does not confirm sends the reader back to the whole page, so the page it builds is
+// the one the whole page gives, node for node.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ww::parse::detail {
+
+struct HtmlCut {
+    enum class Kind : std::uint8_t { script, style, comment };
+    Kind kind;
+    std::uint32_t at;     // in the cut page: script/style, the '>' of the start tag; comment,
+                          // one past the "-->"
+    std::uint32_t begin;  // the bytes cut, in the original page
+    std::uint32_t size;
+};
+
+// Writes the page without the cut contents to `out` and the cuts, in page order, to `cuts`
+// (both cleared first). Returns false, leaving `out` empty, when nothing was cut.
+bool cut_raw_text(std::string_view page, std::string& out, std::vector<HtmlCut>& cuts);
+
+}  // namespace ww::parse::detail
