@@ -116,13 +116,13 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
     State& st = state_of(ctx);
     std::optional<std::string> lang;
     std::string_view name;
-    if (!sax::element_name(localname, prefix, uri, name) ||
+    if (!sax::element_name(st, localname, prefix, uri, name) ||
         (nb_attributes != 0 &&
          !sax::check_attributes(nb_attributes, attributes, st.scratch, lang))) {
         sax::give_up(ctx);
         return;
     }
-    const Ns ns = sax::ns_of(prefix, uri);
+    const Ns ns = sax::element_ns(prefix, uri);
     ++st.depth;
     if (st.depth == 1) {
         st.root_name = name;

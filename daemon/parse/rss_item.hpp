@@ -67,7 +67,7 @@ RssChild rss_child(RssItem& item, xml::Ns ns, std::string_view name, const Attr&
         return {RssText::None, nullptr, true};
     }
     if (core && name == "guid") {
-        std::string permalink = attr("isPermaLink");
+        const auto permalink = attr("isPermaLink");
         item.guid_is_permalink = permalink != "false" && permalink != "False";
         return {RssText::Field, &item.guid};
     }

@@ -57,12 +57,12 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
                    int /*nb_defaulted*/, const xmlChar** attributes) {
     State& st = state_of(ctx);
     std::string_view name;
-    if (!sax::element_name(localname, prefix, uri, name)) {
+    if (!sax::element_name(st, localname, prefix, uri, name)) {
         sax::give_up(ctx);
         return;
     }
     ++st.depth;
-    Ns ns = sax::ns_of(prefix, uri);
+    Ns ns = sax::element_ns(prefix, uri);
     bool child = false;
     if (st.depth == 1) {
         st.root_name = name;
@@ -112,7 +112,7 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
     if (child) {
         st.child_depth = st.depth;
         st.child = rss_child(st.item, ns, name, [&](const char* wanted) {
-            return sax::attribute(nb_attributes, attributes, wanted);
+            return sax::attribute_view(nb_attributes, attributes, wanted, st.scratch);
         });
         if (st.child.text == RssText::Field) {
             st.child.field->clear();

@@ -105,6 +105,22 @@ std::string attribute(int nb_attributes, const xmlChar** attributes, const char*
     return value;
 }
 
+std::string_view attribute_view(int nb_attributes, const xmlChar** attributes, const char* wanted,
+                                std::string& scratch) {
+    for (int i = 0; i < nb_attributes; ++i) {
+        const xmlChar** a = attributes + static_cast<std::ptrdiff_t>(i) * 5;
+        if (std::strcmp(xml::cs(a[0]), wanted) == 0) {
+            const auto size = static_cast<std::size_t>(a[4] - a[3]);
+            if (std::memchr(a[3], '&', size) == nullptr) {
+                return {xml::cs(a[3]), size};
+            }
+            attr_value(a[3], a[4], scratch);
+            return scratch;
+        }
+    }
+    return {};
+}
+
 xmlSAXHandler handler(startElementNsSAX2Func start, endElementNsSAX2Func end,
                       charactersSAXFunc characters) {
     xmlSAXHandler sax;

@@ -5,7 +5,9 @@
 // exactly like its tree reader makes it give up, and the caller parses the tree instead.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +30,13 @@ inline std::size_t likely_items(std::size_t bytes) {
 // Every streaming reader's state derives from this; the parser context's _private points at it.
 struct Base {
     bool unsure = false;  // gave up: the tree decides
+    // Local names element_name has accepted, by address: libxml2 hands every element its name
+    // from the parser's dictionary, where one address is one name for the whole parse.
+    struct Name {
+        const xmlChar* name = nullptr;
+        std::size_t size = 0;
+    };
+    std::array<Name, 64> names{};
 };
 
 template <typename State>
@@ -43,26 +52,34 @@ void give_up(void* ctx);
 bool odd_name(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri);
 
 // odd_name and the local name's length in one pass over the name, for every element: `name`
-// gets the local name, and the result is false for an odd name.
-inline bool element_name(const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
-                         std::string_view& name) {
-    std::size_t n = 0;
-    for (; localname[n] != 0; ++n) {
-        if (localname[n] == ':') {
-            return false;
+// gets the local name, and the result is false for an odd name. A name seen before in this
+// parse is not read again.
+inline bool element_name(Base& base, const xmlChar* localname, const xmlChar* prefix,
+                         const xmlChar* uri, std::string_view& name) {
+    // The dictionary packs names next to each other: four bytes apart make another slot.
+    Base::Name& seen = base.names[(reinterpret_cast<std::uintptr_t>(localname) >> 2) & 63];
+    if (seen.name != localname) {
+        std::size_t n = 0;
+        for (; localname[n] != 0; ++n) {
+            if (localname[n] == ':') {
+                return false;
+            }
         }
+        seen = {localname, n};
     }
-    if (prefix != nullptr || uri != nullptr) {
-        if (odd_name(localname, prefix, uri)) {
-            return false;
-        }
+    if ((prefix != nullptr || uri != nullptr) && odd_name(localname, prefix, uri)) {
+        return false;
     }
-    name = std::string_view(xml::cs(localname), n);
+    name = std::string_view(xml::cs(localname), seen.size);
     return true;
 }
 
 // Same classification as xml::ns_of on the tree node libxml2 would build.
 xml::Ns ns_of(const xmlChar* prefix, const xmlChar* uri);
+// The same, without a call for the commonest element: no prefix, no namespace.
+inline xml::Ns element_ns(const xmlChar* prefix, const xmlChar* uri) {
+    return prefix == nullptr && uri == nullptr ? xml::Ns::None : ns_of(prefix, uri);
+}
 
 // The value the tree's attribute would hold; false when it holds an entity reference.
 bool attr_value(const xmlChar* begin, const xmlChar* end, std::string& out);
@@ -77,6 +94,10 @@ bool check_attributes(int nb_attributes, const xmlChar** attributes, std::string
 // have accepted the element.
 std::string attribute(int nb_attributes, const xmlChar** attributes, const char* wanted,
                       bool* found = nullptr);
+// The same value without a copy: a view of the parser's input, or of `scratch` for a value
+// holding "&#38;". Valid until the callback returns or `scratch` changes.
+std::string_view attribute_view(int nb_attributes, const xmlChar** attributes, const char* wanted,
+                                std::string& scratch);
 
 // A SAX2 handler with these element and text callbacks and every DTD and entity callback
 // giving up (entities are read from the tree, which never expands them beyond a short value).
