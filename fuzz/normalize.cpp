@@ -1,5 +1,6 @@
 // Text folding: any input, once sanitized, normalizes with an offset map that keeps its
-// invariants (size, monotone, ends at the original's size, points at character starts).
+// invariants (size, monotone, ends at the original's size, points at character starts), and
+// the block copy of normalize_into gives exactly what the byte-at-a-time path gives.
 
 #include "wirewatch/text/normalize.hpp"
 
@@ -25,6 +26,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
         }
         if (ww::text::normalize_string(input, options) != nt.text) {
+            std::abort();
+        }
+        ww::text::NormalizedText scalar;
+        ww::text::detail::normalize_into_scalar(input, scalar, options);
+        if (scalar.text != nt.text || scalar.to_original != nt.to_original) {
             std::abort();
         }
     }

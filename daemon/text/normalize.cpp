@@ -360,6 +360,9 @@ const FoldedTwoByte* two_byte_folds(bool fold_case, bool fold_diacritics) {
     return tables[(fold_case ? 2 : 0) + (fold_diacritics ? 1 : 0)].data();
 }
 
+// The block copy looks at this many input bytes at a time (one SSE2 vector).
+constexpr std::size_t kBlock = 16;
+
 // Output writer. Keeps the text and map in presized buffers written through raw pointers, so
 // the fast path does plain stores; `WithMap` false compiles the map away for normalize_string.
 //
@@ -371,8 +374,9 @@ class Writer {
 public:
     Writer(std::string& text, OffsetMap& map, std::size_t input_size) : text_(text), map_(map) {
         // Output is rarely longer than the input (ligatures, "ß"); ensure() grows if it is.
-        // A larger first guess costs a zero fill of text and map on every call.
-        grow(input_size + 16);
+        // The slack is the block copy's, which stores whole blocks past the end. A larger
+        // first guess costs a zero fill of the text on every call.
+        grow(input_size + kBlock + 1);
     }
 
     // Room for `extra` more bytes.
@@ -410,10 +414,11 @@ public:
     bool ends_in_space() const { return size_ > 0 && text_ptr_[size_ - 1] == ' '; }
     std::size_t size() const { return size_; }
 
-    // Raw access for the block copy; the caller checked room() and advances with commit().
-    char* text_at_end() { return text_ptr_ + size_; }
-    std::uint32_t* map_at_end() { return map_ptr_ + size_; }
-    void commit(std::size_t bytes) { size_ += bytes; }
+    // Raw access for the block copy, which keeps the size in a local while it runs: the
+    // caller ensured room, writes through the pointers and sets the new size.
+    char* text_data() { return text_ptr_; }
+    std::uint32_t* map_data() { return map_ptr_; }
+    void set_size(std::size_t size) { size_ = size; }
 
     void finish(std::uint32_t original_size) {
         if (ends_in_space()) {
@@ -456,42 +461,112 @@ private:
 
 #if defined(__SSE2__)
 constexpr bool kHaveBlocks = true;
+
+// What the block copy learns about 16 input bytes, a bit per byte.
+struct BlockBits {
+    unsigned special;  // the block copy cannot take it: non-ASCII, control (tab, LF...), DEL, '`'
+    unsigned space;    // ' '
+};
+
+// Stores 16 input bytes at `out`, ASCII capitals lowercased when `case_bit` holds 0x20 (as
+// they are when it holds 0), before knowing how many of them are plain: the caller keeps
+// only the bytes before the first special one.
+inline BlockBits fold_block(const unsigned char* in, char* out, __m128i case_bit) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+    // Signed compare: bytes >= 0x80 are negative, so they are "below 0x20" too.
+    const __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
+    // 'A'..'Z' moved to -128..-103, every other byte above that.
+    const __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x3F)), _mm_set1_epi8(-102));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
+                     _mm_add_epi8(v, _mm_and_si128(upper, case_bit)));
+    return BlockBits{
+        static_cast<unsigned>(_mm_movemask_epi8(special)),
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))))};
+}
+
+// Map entries for 16 bytes copied as they are: offsets first, first + 1, ...
+inline void store_offsets(std::uint32_t* map, std::uint32_t first) {
+    const __m128i base =
+        _mm_add_epi32(_mm_set1_epi32(static_cast<int>(first)), _mm_setr_epi32(0, 1, 2, 3));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(map), base);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(map + 4), _mm_add_epi32(base, _mm_set1_epi32(4)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(map + 8), _mm_add_epi32(base, _mm_set1_epi32(8)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(map + 12), _mm_add_epi32(base, _mm_set1_epi32(12)));
+}
+
+class CaseBit {
+public:
+    explicit CaseBit(bool fold_case) : bit_(_mm_set1_epi8(fold_case ? 0x20 : 0)) {}
+    __m128i get() const { return bit_; }
+
+private:
+    __m128i bit_;
+};
 #else
 constexpr bool kHaveBlocks = false;
+
+struct BlockBits {
+    unsigned special;
+    unsigned space;
+};
+
+struct CaseBit {
+    explicit CaseBit(bool /*fold_case*/) {}
+    int get() const { return 0; }
+};
+
+inline BlockBits fold_block(const unsigned char* /*in*/, char* /*out*/, int /*case_bit*/) {
+    return BlockBits{1u, 0u};
+}
+
+inline void store_offsets(std::uint32_t* /*map*/, std::uint32_t /*first*/) {}
 #endif
-constexpr std::size_t kBlock = 16;
+
+// Where the block copy is: input and output offsets, and the output size after the last
+// space it emitted itself (bytes copied after that decide last_end).
+struct BlockCursor {
+    std::size_t i;
+    std::size_t o;
+    std::size_t mark;
+    std::uint32_t last_end;
+};
 
 template <bool WithMap>
 class Normalizer {
 public:
+    // `fast` false leaves out the block copy and the shortcuts for accented letters and
+    // punctuation: the plain path that detail::normalize_into_scalar runs as a reference.
     Normalizer(std::string_view in, const NormalizeOptions& options, std::string& text,
-               OffsetMap& map)
+               OffsetMap& map, bool fast = true)
         : in_(in),
           p_(reinterpret_cast<const unsigned char*>(in.data())),
           options_(options),
           ascii_(options.fold_case ? kAscii.folded.data() : kAscii.plain.data()),
           facts_(two_byte_facts()),
+          punctuation_(punctuation_facts()),
           two_byte_(two_byte_folds(options.fold_case, options.fold_diacritics)),
           option_bit_(option_bit(options.fold_case, options.fold_diacritics)),
+          fast_(fast),
+          blocks_(fast && kHaveBlocks),
           out_(text, map, in.size()) {}
 
     void run() {
         const std::size_t n = in_.size();
         std::size_t i = 0;
         while (i < n) {
+            if (p_[i] < 0x80 && blocks_) {
+                // Returns where plain ASCII ends: that byte goes through the paths below.
+                i = copy_blocks(i);
+                if (i == n) {
+                    break;
+                }
+            }
             const unsigned char c = p_[i];
             if (c >= 0x80) {
-                i = (c < 0xE0 && copy_two_byte(i)) ? i + 2 : segment(i);
+                i = non_ascii(i);
                 continue;
-            }
-            if constexpr (kHaveBlocks) {
-                if (i + kBlock < n) {
-                    const std::size_t copied = copy_block(i);
-                    if (copied > 0) {
-                        i += copied;
-                        continue;
-                    }
-                }
             }
             const unsigned char v = ascii_[c];
             if (v > kAsciiSpace) {
@@ -516,8 +591,22 @@ public:
     }
 
 private:
-    // Copies a two-byte character that is already folded and not followed by a mark; false
-    // leaves it to segment(). Most Cyrillic, Greek, Hebrew and Arabic letters take this path.
+    // The character starting with non-ASCII byte `i`; returns the offset after what it took.
+    std::size_t non_ascii(std::size_t i) {
+        const unsigned char c = p_[i];
+        if (c < 0xE0) {
+            return copy_two_byte(i) ? i + 2 : segment(i);
+        }
+        if (c == 0xE2 && fast_ && fold_punctuation(i)) {
+            return i + 3;
+        }
+        return segment(i);
+    }
+
+    // A two-byte character not followed by a mark, either already folded (most Cyrillic,
+    // Greek, Hebrew and Arabic letters: copied) or folding to plain letters on its own
+    // (accented Latin: its entry in two_byte_); false leaves it to segment(), which would
+    // produce the same.
     bool copy_two_byte(std::size_t i) {
         const std::size_t n = in_.size();
         if (i + 2 >= n || p_[i] < 0xC2 || (p_[i + 1] & 0xC0) != 0x80) {
@@ -525,17 +614,45 @@ private:
         }
         const char32_t cp = ((p_[i] & 0x1Fu) << 6) | (p_[i + 1] & 0x3Fu);
         const CodePointFacts& f = facts_[cp];
-        if (f.fold != Fold::kKeep || (f.stable & option_bit_) == 0) {
+        const bool stable = (f.stable & option_bit_) != 0;
+        const FoldedTwoByte& folded = two_byte_[cp];
+        if (f.fold != Fold::kKeep || (!stable && (folded.size == 0 || !fast_))) {
             return false;
         }
         if (may_take_marks_at(i + 2)) {
             return false;
         }
-        out_.ensure(2);
         const auto src = static_cast<std::uint32_t>(i);
-        out_.put(p_[i], src);
-        out_.put(p_[i + 1], src);
+        if (stable) {
+            out_.ensure(2);
+            out_.put(p_[i], src);
+            out_.put(p_[i + 1], src);
+        } else {
+            out_.ensure(folded.size);
+            for (std::size_t k = 0; k < folded.size; ++k) {
+                out_.put(static_cast<unsigned char>(folded.bytes[k]), src);
+            }
+        }
         out_.set_last_end(static_cast<std::uint32_t>(i + 2));
+        return true;
+    }
+
+    // A General Punctuation character that folds to a space, dash, quote or nothing (curly
+    // apostrophes and quotes, dashes: one every hundred characters of typeset news), done as
+    // segment() does it for a starter that is not kept; false leaves it to segment().
+    bool fold_punctuation(std::size_t i) {
+        if (i + 2 >= in_.size() || (p_[i + 1] & 0xC0) != 0x80 || (p_[i + 2] & 0xC0) != 0x80) {
+            return false;
+        }
+        const char32_t cp = 0x2000u | ((p_[i + 1] & 0x3Fu) << 6) | (p_[i + 2] & 0x3Fu);
+        if (cp - kPunctuationFirst >= kPunctuationCount) {
+            return false;
+        }
+        const Fold fold = punctuation_[cp - kPunctuationFirst].fold;
+        if (fold == Fold::kKeep) {
+            return false;
+        }
+        apply_fold(fold, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + 3));
         return true;
     }
 
@@ -561,78 +678,104 @@ private:
             const char32_t cp =
                 ((c & 0x0Fu) << 12) | ((p_[j + 1] & 0x3Fu) << 6) | (p_[j + 2] & 0x3Fu);
             if (cp - kPunctuationFirst < kPunctuationCount) {
-                const CodePointFacts& f = punctuation_facts()[cp - kPunctuationFirst];
+                const CodePointFacts& f = punctuation_[cp - kPunctuationFirst];
                 return f.mark || f.fold == Fold::kDrop;
             }
         }
         return true;
     }
 
-    // Copies up to 16 bytes of plain ASCII (printable, single spaces) at `i` in one go, case
-    // folded, and returns how many; 0 leaves the byte at `i` to the scalar path. Needs
-    // i + 16 < n, since it looks at the byte after the block.
-    std::size_t copy_block(std::size_t i) {
-#if defined(__SSE2__)
-        out_.ensure(kBlock);
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + i));
-        // Bytes the scalar path must see: non-ASCII (high bit; also negative, so < 0x20 in
-        // the signed compare), controls, DEL and the backtick (folded to an apostrophe).
-        const unsigned special =
-            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) |
-                                  _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))) |
-                                  _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
-        std::size_t len = special == 0 ? kBlock : static_cast<std::size_t>(__builtin_ctz(special));
-        // The last byte copied may carry combining marks that follow it.
-        if (len > 0 && may_take_marks_at(i + len)) {
-            --len;
+    // Copies plain ASCII at `i` 16 bytes at a time, case folded, and whitespace runs as one
+    // space; returns where it stopped: at the end, or at a byte the scalar path must see
+    // (non-ASCII, a control, DEL, a backtick, or an ASCII character that may take marks).
+    // Keeps the writer's size and last_end in locals while it runs.
+    std::size_t copy_blocks(std::size_t i) {
+        const std::size_t n = in_.size();
+        out_.ensure(n - i + kBlock + 1);
+        BlockCursor c{i, out_.size(), out_.size(), out_.last_end()};
+        const CaseBit case_bit(options_.fold_case);
+        // Whether the byte before the block is a space copied by the block itself: a space
+        // first in the block then collapses with it.
+        unsigned carry = 0;
+        if (ascii_[p_[i]] == kAsciiSpace) {
+            skip_whitespace(c);
         }
-        unsigned spaces =
-            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
-        spaces &= (1u << len) - 1;
-        // A second space in a row collapses: stop after the first and let the scalar path
-        // skip the rest of the run.
-        const unsigned doubled = spaces & (spaces >> 1);
-        if (doubled != 0) {
-            len = static_cast<std::size_t>(__builtin_ctz(doubled)) + 1;
-            spaces &= (1u << len) - 1;
+        alignas(16) unsigned char tail[2 * kBlock];
+        while (c.i < n) {
+            const unsigned char* s = p_ + c.i;
+            if (n - c.i <= kBlock) {
+                // Zero bytes after the end are controls, so the block stops there.
+                std::memset(tail, 0, sizeof tail);
+                std::memcpy(tail, s, n - c.i);
+                s = tail;
+            }
+            const BlockBits b = fold_block(s, out_.text_data() + c.o, case_bit.get());
+            if constexpr (WithMap) {
+                store_offsets(out_.map_data() + c.o, static_cast<std::uint32_t>(c.i));
+            }
+            // A space right after a space ends the block too.
+            const unsigned stop = b.special | (b.space & ((b.space << 1) | carry));
+            if (stop == 0) {
+                c.i += kBlock;
+                c.o += kBlock;
+                carry = b.space >> (kBlock - 1);
+                continue;
+            }
+            const auto k = static_cast<std::size_t>(__builtin_ctz(stop));
+            c.i += k;
+            c.o += k;
+            if (c.i >= n) {
+                break;
+            }
+            if (p_[c.i] < 0x80 && ascii_[p_[c.i]] == kAsciiSpace) {
+                skip_whitespace(c);
+                carry = 0;
+                continue;
+            }
+            // The last byte copied may carry combining marks that follow it.
+            if (c.o > c.mark && takes_marks_at(c.i)) {
+                --c.i;
+                --c.o;
+            }
+            break;
         }
-        if (len == 0) {
-            return 0;
+        note_copied(c);
+        out_.set_size(c.o);
+        out_.set_last_end(c.last_end);
+        return c.i;
+    }
+
+    // After bytes copied as they are, last_end is the end of the last one, or its start if
+    // it is a space (the start of a whitespace run, as in space()).
+    void note_copied(BlockCursor& c) {
+        if (c.o > c.mark) {
+            const bool space = out_.text_data()[c.o - 1] == ' ';
+            c.last_end = static_cast<std::uint32_t>(c.i - (space ? 1 : 0));
         }
-        // A space first in the block is a copy of itself only if it directly follows output
-        // (not at the start, not after dropped characters or other whitespace).
-        if ((spaces & 1u) != 0 &&
-            (out_.size() == 0 || out_.ends_in_space() || out_.last_end() != i)) {
-            return 0;
+    }
+
+    // The whitespace run at c.i: one space (unless the output is empty or ends in one),
+    // mapped to where the run starts, as space() does.
+    void skip_whitespace(BlockCursor& c) {
+        note_copied(c);
+        char* text = out_.text_data();
+        if (c.o > 0 && text[c.o - 1] != ' ') {
+            text[c.o] = ' ';
+            if constexpr (WithMap) {
+                out_.map_data()[c.o] = c.last_end;
+            }
+            ++c.o;
         }
-        __m128i folded = v;
-        if (options_.fold_case) {
-            const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
-                                                _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
-            folded = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+        const std::size_t n = in_.size();
+        while (c.i < n && p_[c.i] < 0x80 && ascii_[p_[c.i]] == kAsciiSpace) {
+            ++c.i;
         }
-        // Stores a whole block (room was ensured) and commits only `len` bytes.
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out_.text_at_end()), folded);
-        if constexpr (WithMap) {
-            // A copied byte, space included, maps to its own offset: for a single space that
-            // is also the start of its whitespace run.
-            auto* map = reinterpret_cast<__m128i*>(out_.map_at_end());
-            const __m128i base =
-                _mm_add_epi32(_mm_set1_epi32(static_cast<int>(i)), _mm_setr_epi32(0, 1, 2, 3));
-            const __m128i four = _mm_set1_epi32(4);
-            _mm_storeu_si128(map, base);
-            _mm_storeu_si128(map + 1, _mm_add_epi32(base, four));
-            _mm_storeu_si128(map + 2, _mm_add_epi32(base, _mm_add_epi32(four, four)));
-            _mm_storeu_si128(map + 3, _mm_add_epi32(base, _mm_set1_epi32(12)));
-        }
-        out_.commit(len);
-        const bool ends_in_space = (spaces >> (len - 1)) & 1u;
-        out_.set_last_end(static_cast<std::uint32_t>(i + len - (ends_in_space ? 1 : 0)));
-        return len;
-#else
-        (void)i;
-        return 0;
-#endif
+        c.mark = c.o;
+    }
+
+    bool takes_marks_at(std::size_t j) const {
+        const unsigned char c = p_[j];
+        return c < 0x80 ? ascii_[c] == kAsciiDrop : may_take_marks_at(j);
     }
 
     // Processes the segment starting at `start`; returns the offset after it.
@@ -728,7 +871,7 @@ private:
             return facts_[cp];
         }
         if (cp - kPunctuationFirst < kPunctuationCount) {
-            return punctuation_facts()[cp - kPunctuationFirst];
+            return punctuation_[cp - kPunctuationFirst];
         }
         return compute_facts(cp);
     }
@@ -861,8 +1004,11 @@ private:
     const NormalizeOptions& options_;
     const unsigned char* ascii_;
     const CodePointFacts* facts_;
+    const CodePointFacts* punctuation_;
     const FoldedTwoByte* two_byte_;
     unsigned option_bit_;
+    bool fast_;
+    bool blocks_;
     Writer<WithMap> out_;
 };
 
@@ -877,6 +1023,12 @@ NormalizedText normalize(std::string_view utf8, const NormalizeOptions& options)
 
 void normalize_into(std::string_view utf8, NormalizedText& out, const NormalizeOptions& options) {
     Normalizer<true> normalizer(utf8, options, out.text, out.to_original);
+    normalizer.run();
+}
+
+void detail::normalize_into_scalar(std::string_view utf8, NormalizedText& out,
+                                   const NormalizeOptions& options) {
+    Normalizer<true> normalizer(utf8, options, out.text, out.to_original, false);
     normalizer.run();
 }
 

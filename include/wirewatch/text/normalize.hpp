@@ -69,6 +69,13 @@ NormalizedText normalize(std::string_view utf8, const NormalizeOptions& options 
 void normalize_into(std::string_view utf8, NormalizedText& out,
                     const NormalizeOptions& options = {});
 
+namespace detail {
+// normalize_into on the byte-at-a-time path alone, without the SIMD block copy of plain ASCII:
+// the reference that tests and the fuzz target compare normalize_into against.
+void normalize_into_scalar(std::string_view utf8, NormalizedText& out,
+                           const NormalizeOptions& options = {});
+}  // namespace detail
+
 // End in `original` (the text given to normalize) of a match that ends at normalized byte `e`;
 // prefer it to original_end(e) for evidence spans. It differs in two edge cases: a match that
 // ends inside the expansion of one character ("f" of "ﬁ", "wait." of "wait…") gets the whole
