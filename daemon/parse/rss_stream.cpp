@@ -52,6 +52,23 @@ State& state_of(void* ctx) { return sax::state_of<State>(ctx); }
 
 bool is_core(Ns ns) { return ns == Ns::None || ns == Ns::Rss1 || ns == Ns::Rss09; }
 
+// check_attributes on an element's attributes, keeping the xml:lang of the root and of the
+// channel. Apart from start_element, which most elements (without attributes) pass through
+// without its string and optional.
+bool read_attributes(State& st, int nb_attributes, const xmlChar** attributes) {
+    std::optional<std::string> lang;
+    if (!sax::check_attributes(nb_attributes, attributes, st.scratch, lang)) {
+        return false;
+    }
+    if (lang && st.depth == 1 && !st.root_lang) {
+        st.root_lang = lang;
+    }
+    if (lang && st.depth == st.channel_depth && !st.channel_lang) {
+        st.channel_lang = lang;
+    }
+    return true;
+}
+
 void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
                    int /*nb_namespaces*/, const xmlChar** /*namespaces*/, int nb_attributes,
                    int /*nb_defaulted*/, const xmlChar** attributes) {
@@ -98,16 +115,9 @@ void start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, c
         st.language_found = true;
         st.language_depth = st.depth;
     }
-    std::optional<std::string> lang;
-    if (nb_attributes != 0 && !sax::check_attributes(nb_attributes, attributes, st.scratch, lang)) {
+    if (nb_attributes != 0 && !read_attributes(st, nb_attributes, attributes)) {
         sax::give_up(ctx);
         return;
-    }
-    if (lang && st.depth == 1 && !st.root_lang) {
-        st.root_lang = lang;
-    }
-    if (lang && st.depth == st.channel_depth && !st.channel_lang) {
-        st.channel_lang = lang;
     }
     if (child) {
         st.child_depth = st.depth;
