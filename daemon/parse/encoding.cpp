@@ -143,7 +143,8 @@ std::string sniff_prefix(std::string_view bytes, std::size_t max_bytes) {
 }
 
 std::string xml_declared_encoding(std::string_view bytes) {
-    std::string head = sniff_prefix(bytes, 512);
+    std::string storage;  // only UTF-16/32 and a BOM need a copy of the head
+    const std::string_view head = ascii_head(bytes, 512, storage);
     std::size_t p = 0;
     while (p < head.size() && is_space(head[p])) {
         ++p;
@@ -152,13 +153,14 @@ std::string xml_declared_encoding(std::string_view bytes) {
         return {};
     }
     std::size_t end = head.find("?>", p);
-    std::string decl = head.substr(p, end == std::string::npos ? std::string::npos : end - p);
+    std::string_view decl =
+        head.substr(p, end == std::string_view::npos ? std::string_view::npos : end - p);
     std::size_t key = decl.find("encoding");
-    if (key == std::string::npos) {
+    if (key == std::string_view::npos) {
         return {};
     }
     std::size_t eq = decl.find('=', key);
-    if (eq == std::string::npos) {
+    if (eq == std::string_view::npos) {
         return {};
     }
     return value_after(decl, eq + 1);
