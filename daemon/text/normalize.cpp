@@ -8,7 +8,9 @@
 
 #include <utf8proc.h>
 
-#if defined(__SSE2__)
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -360,9 +362,6 @@ const FoldedTwoByte* two_byte_folds(bool fold_case, bool fold_diacritics) {
     return tables[(fold_case ? 2 : 0) + (fold_diacritics ? 1 : 0)].data();
 }
 
-// The block copy looks at this many input bytes at a time (one SSE2 vector).
-constexpr std::size_t kBlock = 16;
-
 // Output writer. Keeps the text and map in presized buffers written through raw pointers, so
 // the fast path does plain stores; `WithMap` false compiles the map away for normalize_string.
 //
@@ -374,9 +373,10 @@ class Writer {
 public:
     Writer(std::string& text, OffsetMap& map, std::size_t input_size) : text_(text), map_(map) {
         // Output is rarely longer than the input (ligatures, "ß"); ensure() grows if it is.
-        // The slack is the block copy's, which stores whole blocks past the end. A larger
+        // The slack is the block copy's, which stores whole blocks (up to 32 bytes) past the
+        // end. A larger
         // first guess costs a zero fill of the text on every call.
-        grow(input_size + kBlock + 1);
+        grow(input_size + 33);
     }
 
     // Room for `extra` more bytes.
@@ -459,70 +459,119 @@ private:
     std::uint32_t last_end_ = 0;
 };
 
+// What the block copy learns about one block of input, a bit per byte.
+struct BlockBits {
+    std::uint32_t special;  // the block copy cannot take it: non-ASCII, control, DEL, '`'
+    std::uint32_t space;    // ' '
+};
+
+// The block copy's two vector widths. fold() stores a block of input at `out`, ASCII capitals
+// lowercased when `case_bit` is 0x20 (as they are when it is 0), before knowing how many of
+// its bytes are plain: the caller keeps only those before the first special one.
+// store_offsets() writes the map entries of a block copied as it is: first, first + 1, ...
 #if defined(__SSE2__)
 constexpr bool kHaveBlocks = true;
 
-// What the block copy learns about 16 input bytes, a bit per byte.
-struct BlockBits {
-    unsigned special;  // the block copy cannot take it: non-ASCII, control (tab, LF...), DEL, '`'
-    unsigned space;    // ' '
+struct Sse2 {
+    static constexpr std::size_t kWidth = 16;
+
+    static BlockBits fold(const unsigned char* in, char* out, char case_bit) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+        // Signed compare: bytes >= 0x80 are negative, so they are "below 0x20" too.
+        const __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)),
+                                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
+        // 'A'..'Z' moved to -128..-103, every other byte above that.
+        const __m128i upper =
+            _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x3F)), _mm_set1_epi8(-102));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
+                         _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(case_bit))));
+        const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+        return BlockBits{static_cast<std::uint32_t>(_mm_movemask_epi8(special)),
+                         static_cast<std::uint32_t>(_mm_movemask_epi8(space))};
+    }
+
+    static void store_offsets(std::uint32_t* map, std::uint32_t first) {
+        const __m128i base =
+            _mm_add_epi32(_mm_set1_epi32(static_cast<int>(first)), _mm_setr_epi32(0, 1, 2, 3));
+        for (int k = 0; k < 16; k += 4) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(map + k),
+                             _mm_add_epi32(base, _mm_set1_epi32(k)));
+        }
+    }
 };
 
-// Stores 16 input bytes at `out`, ASCII capitals lowercased when `case_bit` holds 0x20 (as
-// they are when it holds 0), before knowing how many of them are plain: the caller keeps
-// only the bytes before the first special one.
-inline BlockBits fold_block(const unsigned char* in, char* out, __m128i case_bit) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
-    // Signed compare: bytes >= 0x80 are negative, so they are "below 0x20" too.
-    const __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-                                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)),
-                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
-    // 'A'..'Z' moved to -128..-103, every other byte above that.
-    const __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x3F)), _mm_set1_epi8(-102));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
-                     _mm_add_epi8(v, _mm_and_si128(upper, case_bit)));
-    return BlockBits{
-        static_cast<unsigned>(_mm_movemask_epi8(special)),
-        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))))};
-}
+#if defined(__x86_64__)
+// Twice the width where the CPU has AVX2 (checked at run time: the x86-64 baseline is SSE2).
+constexpr bool kHaveAvx2 = true;
 
-// Map entries for 16 bytes copied as they are: offsets first, first + 1, ...
-inline void store_offsets(std::uint32_t* map, std::uint32_t first) {
-    const __m128i base =
-        _mm_add_epi32(_mm_set1_epi32(static_cast<int>(first)), _mm_setr_epi32(0, 1, 2, 3));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(map), base);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(map + 4), _mm_add_epi32(base, _mm_set1_epi32(4)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(map + 8), _mm_add_epi32(base, _mm_set1_epi32(8)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(map + 12), _mm_add_epi32(base, _mm_set1_epi32(12)));
-}
+struct Avx2 {
+    static constexpr std::size_t kWidth = 32;
 
-class CaseBit {
-public:
-    explicit CaseBit(bool fold_case) : bit_(_mm_set1_epi8(fold_case ? 0x20 : 0)) {}
-    __m128i get() const { return bit_; }
+    __attribute__((target("avx2"))) static BlockBits fold(const unsigned char* in, char* out,
+                                                          char case_bit) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
+        const __m256i special =
+            _mm256_or_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v),
+                            _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7F)),
+                                            _mm256_cmpeq_epi8(v, _mm256_set1_epi8('`'))));
+        const __m256i upper =
+            _mm256_cmpgt_epi8(_mm256_set1_epi8(-102), _mm256_add_epi8(v, _mm256_set1_epi8(0x3F)));
+        _mm256_storeu_si256(
+            reinterpret_cast<__m256i*>(out),
+            _mm256_add_epi8(v, _mm256_and_si256(upper, _mm256_set1_epi8(case_bit))));
+        const __m256i space = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(' '));
+        return BlockBits{static_cast<std::uint32_t>(_mm256_movemask_epi8(special)),
+                         static_cast<std::uint32_t>(_mm256_movemask_epi8(space))};
+    }
 
-private:
-    __m128i bit_;
+    __attribute__((target("avx2"))) static void store_offsets(std::uint32_t* map,
+                                                              std::uint32_t first) {
+        const __m256i base = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first)),
+                                              _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        for (int k = 0; k < 32; k += 8) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(map + k),
+                                _mm256_add_epi32(base, _mm256_set1_epi32(k)));
+        }
+    }
 };
+
+bool cpu_has_avx2() {
+    static const bool has = __builtin_cpu_supports("avx2") != 0;
+    return has;
+}
+#else
+constexpr bool kHaveAvx2 = false;
+using Avx2 = Sse2;
+bool cpu_has_avx2() { return false; }
+#endif
 #else
 constexpr bool kHaveBlocks = false;
+constexpr bool kHaveAvx2 = false;
 
-struct BlockBits {
-    unsigned special;
-    unsigned space;
+struct Sse2 {
+    static constexpr std::size_t kWidth = 16;
+    static BlockBits fold(const unsigned char* /*in*/, char* /*out*/, char /*case_bit*/) {
+        return BlockBits{1u, 0u};
+    }
+    static void store_offsets(std::uint32_t* /*map*/, std::uint32_t /*first*/) {}
 };
-
-struct CaseBit {
-    explicit CaseBit(bool /*fold_case*/) {}
-    int get() const { return 0; }
-};
-
-inline BlockBits fold_block(const unsigned char* /*in*/, char* /*out*/, int /*case_bit*/) {
-    return BlockBits{1u, 0u};
-}
-
-inline void store_offsets(std::uint32_t* /*map*/, std::uint32_t /*first*/) {}
+using Avx2 = Sse2;
+bool cpu_has_avx2() { return false; }
 #endif
+
+// The widest block, for the slack the output buffers keep.
+constexpr std::size_t kMaxBlock = 32;
+
+// Which block copy a Normalizer runs.
+enum class Blocks : std::uint8_t { kNone, kSse2, kAvx2 };
+
+Blocks best_blocks() {
+    if (kHaveAvx2 && cpu_has_avx2()) {
+        return Blocks::kAvx2;
+    }
+    return kHaveBlocks ? Blocks::kSse2 : Blocks::kNone;
+}
 
 // Where the block copy is: input and output offsets, and the output size after the last
 // space it emitted itself (bytes copied after that decide last_end).
@@ -539,7 +588,7 @@ public:
     // `fast` false leaves out the block copy and the shortcuts for accented letters and
     // punctuation: the plain path that detail::normalize_into_scalar runs as a reference.
     Normalizer(std::string_view in, const NormalizeOptions& options, std::string& text,
-               OffsetMap& map, bool fast = true)
+               OffsetMap& map, bool fast = true, Blocks blocks = best_blocks())
         : in_(in),
           p_(reinterpret_cast<const unsigned char*>(in.data())),
           options_(options),
@@ -549,16 +598,16 @@ public:
           two_byte_(two_byte_folds(options.fold_case, options.fold_diacritics)),
           option_bit_(option_bit(options.fold_case, options.fold_diacritics)),
           fast_(fast),
-          blocks_(fast && kHaveBlocks),
+          blocks_(fast ? blocks : Blocks::kNone),
           out_(text, map, in.size()) {}
 
     void run() {
         const std::size_t n = in_.size();
         std::size_t i = 0;
         while (i < n) {
-            if (p_[i] < 0x80 && blocks_) {
+            if (p_[i] < 0x80 && blocks_ != Blocks::kNone) {
                 // Returns where plain ASCII ends: that byte goes through the paths below.
-                i = copy_blocks(i);
+                i = blocks_ == Blocks::kAvx2 ? copy_blocks_avx2(i) : copy_blocks<Sse2>(i);
                 if (i == n) {
                     break;
                 }
@@ -685,40 +734,45 @@ private:
         return true;
     }
 
-    // Copies plain ASCII at `i` 16 bytes at a time, case folded, and whitespace runs as one
-    // space; returns where it stopped: at the end, or at a byte the scalar path must see
-    // (non-ASCII, a control, DEL, a backtick, or an ASCII character that may take marks).
-    // Keeps the writer's size and last_end in locals while it runs.
+    // Copies plain ASCII at `i` a block of Isa::kWidth bytes at a time, case folded, and
+    // whitespace runs as one space; returns where it stopped: at the end, or at a byte the
+    // scalar path must see (non-ASCII, a control, DEL, a backtick, or an ASCII character that
+    // may take marks). Keeps the writer's size and last_end in locals while it runs.
+    template <class Isa>
     std::size_t copy_blocks(std::size_t i) {
+        constexpr std::size_t kWidth = Isa::kWidth;
         const std::size_t n = in_.size();
-        out_.ensure(n - i + kBlock + 1);
+        out_.ensure(n - i + kMaxBlock + 1);
+        const unsigned char* const p = p_;
+        char* const text = out_.text_data();
+        std::uint32_t* const map = out_.map_data();
+        const char case_bit = options_.fold_case ? 0x20 : 0;
         BlockCursor c{i, out_.size(), out_.size(), out_.last_end()};
-        const CaseBit case_bit(options_.fold_case);
         // Whether the byte before the block is a space copied by the block itself: a space
         // first in the block then collapses with it.
-        unsigned carry = 0;
-        if (ascii_[p_[i]] == kAsciiSpace) {
-            skip_whitespace(c);
+        std::uint32_t carry = 0;
+        if (ascii_[p[i]] == kAsciiSpace) {
+            skip_whitespace(c, text, map);
         }
-        alignas(16) unsigned char tail[2 * kBlock];
+        alignas(32) unsigned char tail[2 * kMaxBlock];
         while (c.i < n) {
-            const unsigned char* s = p_ + c.i;
-            if (n - c.i <= kBlock) {
+            const unsigned char* s = p + c.i;
+            if (n - c.i <= kWidth) {
                 // Zero bytes after the end are controls, so the block stops there.
                 std::memset(tail, 0, sizeof tail);
                 std::memcpy(tail, s, n - c.i);
                 s = tail;
             }
-            const BlockBits b = fold_block(s, out_.text_data() + c.o, case_bit.get());
+            const BlockBits b = Isa::fold(s, text + c.o, case_bit);
             if constexpr (WithMap) {
-                store_offsets(out_.map_data() + c.o, static_cast<std::uint32_t>(c.i));
+                Isa::store_offsets(map + c.o, static_cast<std::uint32_t>(c.i));
             }
             // A space right after a space ends the block too.
-            const unsigned stop = b.special | (b.space & ((b.space << 1) | carry));
+            const std::uint32_t stop = b.special | (b.space & ((b.space << 1) | carry));
             if (stop == 0) {
-                c.i += kBlock;
-                c.o += kBlock;
-                carry = b.space >> (kBlock - 1);
+                c.i += kWidth;
+                c.o += kWidth;
+                carry = b.space >> (kWidth - 1);
                 continue;
             }
             const auto k = static_cast<std::size_t>(__builtin_ctz(stop));
@@ -727,8 +781,8 @@ private:
             if (c.i >= n) {
                 break;
             }
-            if (p_[c.i] < 0x80 && ascii_[p_[c.i]] == kAsciiSpace) {
-                skip_whitespace(c);
+            if (p[c.i] < 0x80 && ascii_[p[c.i]] == kAsciiSpace) {
+                skip_whitespace(c, text, map);
                 carry = 0;
                 continue;
             }
@@ -739,30 +793,39 @@ private:
             }
             break;
         }
-        note_copied(c);
+        note_copied(c, text);
         out_.set_size(c.o);
         out_.set_last_end(c.last_end);
         return c.i;
     }
 
+    // The AVX2 block copy: compiled for AVX2 (everything inlined into it) and only called
+    // when the CPU has it.
+#if defined(__x86_64__) && defined(__SSE2__)
+    __attribute__((target("avx2"), flatten)) std::size_t copy_blocks_avx2(std::size_t i) {
+        return copy_blocks<Avx2>(i);
+    }
+#else
+    std::size_t copy_blocks_avx2(std::size_t i) { return copy_blocks<Sse2>(i); }
+#endif
+
     // After bytes copied as they are, last_end is the end of the last one, or its start if
     // it is a space (the start of a whitespace run, as in space()).
-    void note_copied(BlockCursor& c) {
+    static void note_copied(BlockCursor& c, const char* text) {
         if (c.o > c.mark) {
-            const bool space = out_.text_data()[c.o - 1] == ' ';
+            const bool space = text[c.o - 1] == ' ';
             c.last_end = static_cast<std::uint32_t>(c.i - (space ? 1 : 0));
         }
     }
 
     // The whitespace run at c.i: one space (unless the output is empty or ends in one),
     // mapped to where the run starts, as space() does.
-    void skip_whitespace(BlockCursor& c) {
-        note_copied(c);
-        char* text = out_.text_data();
+    void skip_whitespace(BlockCursor& c, char* text, std::uint32_t* map) const {
+        note_copied(c, text);
         if (c.o > 0 && text[c.o - 1] != ' ') {
             text[c.o] = ' ';
             if constexpr (WithMap) {
-                out_.map_data()[c.o] = c.last_end;
+                map[c.o] = c.last_end;
             }
             ++c.o;
         }
@@ -1008,7 +1071,7 @@ private:
     const FoldedTwoByte* two_byte_;
     unsigned option_bit_;
     bool fast_;
-    bool blocks_;
+    Blocks blocks_;
     Writer<WithMap> out_;
 };
 
@@ -1029,6 +1092,13 @@ void normalize_into(std::string_view utf8, NormalizedText& out, const NormalizeO
 void detail::normalize_into_scalar(std::string_view utf8, NormalizedText& out,
                                    const NormalizeOptions& options) {
     Normalizer<true> normalizer(utf8, options, out.text, out.to_original, false);
+    normalizer.run();
+}
+
+void detail::normalize_into_sse2(std::string_view utf8, NormalizedText& out,
+                                 const NormalizeOptions& options) {
+    Normalizer<true> normalizer(utf8, options, out.text, out.to_original, true,
+                                kHaveBlocks ? Blocks::kSse2 : Blocks::kNone);
     normalizer.run();
 }
 

@@ -74,6 +74,10 @@ namespace detail {
 // the reference that tests and the fuzz target compare normalize_into against.
 void normalize_into_scalar(std::string_view utf8, NormalizedText& out,
                            const NormalizeOptions& options = {});
+// normalize_into with its SSE2 block copy even where the CPU has AVX2 (which normalize_into
+// then uses): so that tests cover both on either kind of machine.
+void normalize_into_sse2(std::string_view utf8, NormalizedText& out,
+                         const NormalizeOptions& options = {});
 }  // namespace detail
 
 // End in `original` (the text given to normalize) of a match that ends at normalized byte `e`;
