@@ -184,8 +184,11 @@ private:
     std::array<std::array<std::vector<std::uint32_t>, detail::kFields>, detail::kGroups> words_;
     std::array<std::array<std::uint32_t, detail::kFields>, detail::kGroups> words_end_{};
     std::array<std::array<bool, detail::kFields>, detail::kGroups> words_in_word_{};
-    // make_hit's working lists, kept to spare two allocations per hit.
+    // match()'s and make_hit's working lists, kept so that a Hit's own vectors are allocated
+    // once each, at their final size.
+    std::vector<std::pair<std::uint32_t, bool>> hit_rules_;  // rule index, query hit
     std::vector<std::uint8_t> written_used_;
+    std::vector<Span> spans_;
     std::vector<std::pair<std::size_t, std::size_t>> ranges_;
 };
 

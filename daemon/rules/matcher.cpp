@@ -606,16 +606,21 @@ void CompiledRuleSet::spans_of(const Scratch& s, const Document& doc, const Term
 
 Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scratch& s,
                               bool query) const {
+    // Spans, terms and marks are gathered in the scratch's lists first, so that each of the
+    // Hit's vectors is allocated once at its final size: a hit used to grow three vectors
+    // push by push, and the allocator's work was a tenth of match() at 10k rules.
     Hit hit;
     hit.rule_id = rule.def->id;
     hit.severity = rule.def->severity;
     hit.tags = rule.def->tags;
     auto& used = s.written_used_;
     used.assign(rule.written.size(), 0);
+    auto& spans = s.spans_;
+    spans.clear();
     auto take = [&](const TermRef& r) {
         if (r.positive && found(s, r)) {
             used[r.written] = 1;
-            spans_of(s, doc, r, rule.group, hit.spans);
+            spans_of(s, doc, r, rule.group, spans);
         }
     };
     for (const auto& r : rule.keywords) {
@@ -629,12 +634,12 @@ Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scr
     for (const auto& r : rule.regexes) {
         take(r);
     }
+    hit.terms.reserve(static_cast<std::size_t>(std::count(used.begin(), used.end(), 1)));
     for (std::size_t i = 0; i < used.size(); ++i) {
         if (used[i]) {
             hit.terms.push_back(rule.written[i]);
         }
     }
-    auto& spans = hit.spans;
     std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
         if (a.field != b.field) {
             return a.field < b.field;
@@ -646,6 +651,7 @@ Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scr
                                 return a.field == b.field && a.begin == b.begin && a.end == b.end;
                             }),
                 spans.end());
+    hit.spans.assign(spans.begin(), spans.end());
     if (!spans.empty()) {
         // The alert shows the title anyway, so a snippet of the title repeats it: when the
         // rule also hit the summary or body, show the first of those spans instead (spans are
@@ -676,15 +682,21 @@ Hit CompiledRuleSet::make_hit(const CompiledRule& rule, const Document& doc, Scr
 
 std::vector<Hit> CompiledRuleSet::match(const Document& doc, Scratch& s) const {
     scan(doc, s);
-    std::vector<Hit> hits;
+    // Rules first, Hits after: the vector of Hits is then allocated once at its final size
+    // (reserving one per candidate made a block big enough for the allocator to consolidate
+    // its free lists on every document).
+    auto& hit_rules = s.hit_rules_;
+    hit_rules.clear();
     for (std::uint32_t r : s.candidates_) {
         bool query = false;
         if (evaluate(rules_[r], doc, s, query)) {
-            if (hits.empty()) {
-                hits.reserve(s.candidates_.size());  // one allocation, no moves of Hits
-            }
-            hits.push_back(make_hit(rules_[r], doc, s, query));
+            hit_rules.emplace_back(r, query);
         }
+    }
+    std::vector<Hit> hits;
+    hits.reserve(hit_rules.size());
+    for (const auto& [r, query] : hit_rules) {
+        hits.push_back(make_hit(rules_[r], doc, s, query));
     }
     return hits;
 }

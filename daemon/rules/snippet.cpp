@@ -96,6 +96,31 @@ std::size_t chars_forward(std::string_view s, std::size_t& pos, std::size_t k) {
     return moved;
 }
 
+// Replaces '\n', '\r' and '\t' in text[0, size) with ' '. Sixteen bytes at a time: GCC 12
+// did not vectorize the plain loop (a third of make_snippet's own instructions).
+void spaces_for_breaks(char* text, std::size_t size) {
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= size; i += 16) {
+        auto* at = reinterpret_cast<__m128i*>(text + i);
+        const __m128i v = _mm_loadu_si128(at);
+        const __m128i breaks = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                                            _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
+        if (_mm_movemask_epi8(breaks) != 0) {
+            _mm_storeu_si128(at, _mm_or_si128(_mm_andnot_si128(breaks, v),
+                                              _mm_and_si128(breaks, _mm_set1_epi8(' '))));
+        }
+    }
+#endif
+    for (; i < size; ++i) {
+        const char c = text[i];
+        if (c == '\n' || c == '\r' || c == '\t') {
+            text[i] = ' ';
+        }
+    }
+}
+
 bool is_space(std::string_view s, std::size_t i) {
     const char c = s[i];
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -154,18 +179,16 @@ Snippet make_snippet(std::string_view original, std::size_t begin, std::size_t e
         out.text += kEllipsis;
     }
     out.text.append(original.substr(start, stop - start));
-    // Size and pointer in locals: stores through a char* could alias the string's own size,
-    // which kept the compiler from vectorizing the loop.
-    char* text = out.text.data();
-    const std::size_t size = out.text.size();
-    for (std::size_t i = lead; i < size; ++i) {
-        const char c = text[i];
-        // Same length, so marks stay valid; a select the compiler vectorizes.
-        text[i] = (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-    }
+    // Line breaks and tabs become spaces: same length, so marks stay valid.
+    spaces_for_breaks(out.text.data() + lead, out.text.size() - lead);
     if (stop < n) {
         out.text += kEllipsis;
     }
+    const auto inside = [&](const std::pair<std::size_t, std::size_t>& r) {
+        return std::max(r.first, start) < std::min(r.second, stop);
+    };
+    out.marks.reserve(
+        static_cast<std::size_t>(std::count_if(ranges.begin(), ranges.end(), inside)));
     for (const auto& [b, e] : ranges) {
         const std::size_t cb = std::max(b, start);
         const std::size_t ce = std::min(e, stop);
