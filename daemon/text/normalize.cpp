@@ -642,14 +642,21 @@ public:
 private:
     // The character starting with non-ASCII byte `i`; returns the offset after what it took.
     std::size_t non_ascii(std::size_t i) {
+        const std::size_t next = common_non_ascii(i);
+        return next != i ? next : segment(i);
+    }
+
+    // The shortcuts for the non-ASCII characters of most text (accented letters, curly
+    // quotes, dashes); returns the offset after the character, or `i` when it needs segment().
+    std::size_t common_non_ascii(std::size_t i) {
         const unsigned char c = p_[i];
         if (c < 0xE0) {
-            return copy_two_byte(i) ? i + 2 : segment(i);
+            return copy_two_byte(i) ? i + 2 : i;
         }
         if (c == 0xE2 && fast_ && fold_punctuation(i)) {
             return i + 3;
         }
-        return segment(i);
+        return i;
     }
 
     // A two-byte character not followed by a mark, either already folded (most Cyrillic,
@@ -744,8 +751,8 @@ private:
         const std::size_t n = in_.size();
         out_.ensure(n - i + kMaxBlock + 1);
         const unsigned char* const p = p_;
-        char* const text = out_.text_data();
-        std::uint32_t* const map = out_.map_data();
+        char* text = out_.text_data();
+        std::uint32_t* map = out_.map_data();
         const char case_bit = options_.fold_case ? 0x20 : 0;
         BlockCursor c{i, out_.size(), out_.size(), out_.last_end()};
         // Whether the byte before the block is a space copied by the block itself: a space
@@ -790,12 +797,22 @@ private:
             if (c.o > c.mark && takes_marks_at(c.i)) {
                 --c.i;
                 --c.o;
+                break;
             }
-            break;
+            // An accented letter or a curly quote goes on without leaving the loop.
+            if (p[c.i] < 0x80 || !common_character(c)) {
+                break;
+            }
+            // It may have emitted more than it read (a letter folding to two).
+            out_.ensure(n - c.i + kMaxBlock + 1);
+            text = out_.text_data();
+            map = out_.map_data();
+            carry = 0;
+            if (c.i < n && p[c.i] < 0x80 && ascii_[p[c.i]] == kAsciiSpace) {
+                skip_whitespace(c, text, map);
+            }
         }
-        note_copied(c, text);
-        out_.set_size(c.o);
-        out_.set_last_end(c.last_end);
+        sync(c, text);
         return c.i;
     }
 
@@ -808,6 +825,25 @@ private:
 #else
     std::size_t copy_blocks_avx2(std::size_t i) { return copy_blocks<Sse2>(i); }
 #endif
+
+    // Hands the block copy's state to the writer.
+    void sync(BlockCursor& c, const char* text) {
+        note_copied(c, text);
+        out_.set_size(c.o);
+        out_.set_last_end(c.last_end);
+    }
+
+    // The non-ASCII character at c.i through common_non_ascii(), with the writer in step;
+    // false (nothing done) when it needs segment().
+    bool common_character(BlockCursor& c) {
+        sync(c, out_.text_data());
+        const std::size_t next = common_non_ascii(c.i);
+        if (next == c.i) {
+            return false;
+        }
+        c = BlockCursor{next, out_.size(), out_.size(), out_.last_end()};
+        return true;
+    }
 
     // After bytes copied as they are, last_end is the end of the last one, or its start if
     // it is a space (the start of a whitespace run, as in space()).
