@@ -799,14 +799,20 @@ private:
                 --c.o;
                 break;
             }
-            // An accented letter or a curly quote goes on without leaving the loop.
-            if (p[c.i] < 0x80 || !common_character(c)) {
+            if (p[c.i] < 0x80) {
                 break;
             }
-            // It may have emitted more than it read (a letter folding to two).
-            out_.ensure(n - c.i + kMaxBlock + 1);
-            text = out_.text_data();
-            map = out_.map_data();
+            // An accented letter or a curly quote goes on without leaving the loop: the
+            // common ones right here, the others through the writer.
+            if (!block_two_byte(c, text, map) && !block_punctuation(c, text, map)) {
+                if (!common_character(c)) {
+                    break;
+                }
+                // It may have emitted more than it read (a letter folding to three bytes).
+                out_.ensure(n - c.i + kMaxBlock + 1);
+                text = out_.text_data();
+                map = out_.map_data();
+            }
             carry = 0;
             if (c.i < n && p[c.i] < 0x80 && ascii_[p[c.i]] == kAsciiSpace) {
                 skip_whitespace(c, text, map);
@@ -825,6 +831,74 @@ private:
 #else
     std::size_t copy_blocks_avx2(std::size_t i) { return copy_blocks<Sse2>(i); }
 #endif
+
+    // What copy_two_byte() does for a character whose folded form is at most two bytes (so
+    // within the block copy's slack), on the block copy's locals; false when it does not
+    // apply.
+    bool block_two_byte(BlockCursor& c, char* text, std::uint32_t* map) const {
+        const std::size_t i = c.i;
+        if (i + 2 >= in_.size() || p_[i] < 0xC2 || p_[i] >= 0xE0 || (p_[i + 1] & 0xC0) != 0x80) {
+            return false;
+        }
+        const char32_t cp = ((p_[i] & 0x1Fu) << 6) | (p_[i + 1] & 0x3Fu);
+        const CodePointFacts& f = facts_[cp];
+        const FoldedTwoByte& folded = two_byte_[cp];
+        const bool stable = (f.stable & option_bit_) != 0;
+        if (f.fold != Fold::kKeep || (!stable && (folded.size == 0 || folded.size > 2)) ||
+            takes_marks_at(i + 2)) {
+            return false;
+        }
+        const char* bytes = stable ? reinterpret_cast<const char*>(p_ + i) : folded.bytes.data();
+        // Two bytes stored either way; a one-byte result commits one.
+        text[c.o] = bytes[0];
+        text[c.o + 1] = bytes[1];
+        if constexpr (WithMap) {
+            map[c.o] = static_cast<std::uint32_t>(i);
+            map[c.o + 1] = static_cast<std::uint32_t>(i);
+        }
+        c.o += stable ? 2 : folded.size;
+        c.i = i + 2;
+        c.mark = c.o;
+        c.last_end = static_cast<std::uint32_t>(c.i);
+        return true;
+    }
+
+    // What fold_punctuation() does for a dash, apostrophe or quote, on the block copy's
+    // locals; false when it does not apply.
+    bool block_punctuation(BlockCursor& c, char* text, std::uint32_t* map) const {
+        const std::size_t i = c.i;
+        if (p_[i] != 0xE2 || i + 2 >= in_.size() || (p_[i + 1] & 0xC0) != 0x80 ||
+            (p_[i + 2] & 0xC0) != 0x80) {
+            return false;
+        }
+        const char32_t cp = 0x2000u | ((p_[i + 1] & 0x3Fu) << 6) | (p_[i + 2] & 0x3Fu);
+        if (cp - kPunctuationFirst >= kPunctuationCount) {
+            return false;
+        }
+        char folded = 0;
+        switch (punctuation_[cp - kPunctuationFirst].fold) {
+            case Fold::kDash:
+                folded = '-';
+                break;
+            case Fold::kApostrophe:
+                folded = '\'';
+                break;
+            case Fold::kQuote:
+                folded = '"';
+                break;
+            default:
+                return false;
+        }
+        text[c.o] = folded;
+        if constexpr (WithMap) {
+            map[c.o] = static_cast<std::uint32_t>(i);
+        }
+        ++c.o;
+        c.i = i + 3;
+        c.mark = c.o;
+        c.last_end = static_cast<std::uint32_t>(c.i);
+        return true;
+    }
 
     // Hands the block copy's state to the writer.
     void sync(BlockCursor& c, const char* text) {
