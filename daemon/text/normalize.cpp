@@ -804,16 +804,20 @@ private:
             }
             // An accented letter or a curly quote goes on without leaving the loop: the
             // common ones right here, the others through the writer.
-            if (!block_two_byte(c, text, map) && !block_punctuation(c, text, map)) {
-                if (!common_character(c)) {
-                    break;
-                }
-                // It may have emitted more than it read (a letter folding to three bytes).
-                out_.ensure(n - c.i + kMaxBlock + 1);
-                text = out_.text_data();
-                map = out_.map_data();
-            }
+            // Both end their output in a letter or a dash or quote, with last_end at c.i: a
+            // space next is copied as it is.
             carry = 0;
+            if (block_two_byte(c, text, map) || block_punctuation(c, text, map)) {
+                continue;
+            }
+            if (!common_character(c)) {
+                break;
+            }
+            // It may have emitted more than it read (a letter folding to three bytes), or
+            // dropped the character (last_end is then before it) or made it a space.
+            out_.ensure(n - c.i + kMaxBlock + 1);
+            text = out_.text_data();
+            map = out_.map_data();
             if (c.i < n && p[c.i] < 0x80 && ascii_[p[c.i]] == kAsciiSpace) {
                 skip_whitespace(c, text, map);
             }
