@@ -299,30 +299,35 @@ bool is_token(std::string_view text) {
     // steps carry nothing over and one test at the end decides: every byte in ' '..'~' (bytes
     // >= 0x80 are negative as signed chars, so "below ' '" catches them too) and no space
     // right after another. The last step overlaps the one before; it checks the pairs up to
-    // the last byte, and the last byte itself is checked alone.
-    if (n >= 17) {
-        const auto step = [p](std::size_t at) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
-            const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at + 1));
-            const __m128i space = _mm_set1_epi8(' ');
-            __m128i bad =
-                _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-            bad = _mm_or_si128(
-                bad, _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(next, space)));
-            if constexpr (no_markup) {
-                bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
-                                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
-            }
-            return bad;
-        };
-        __m128i bad = step(n - 17);
-        for (; i + 17 <= n; i += 16) {
-            bad = _mm_or_si128(bad, step(i));
+    // the last byte, and the last byte itself is checked alone. A shorter text (most ids and
+    // dates) is checked in one step on a copy padded with a byte that passes.
+    const auto step = [](const char* at) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+        const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 1));
+        const __m128i space = _mm_set1_epi8(' ');
+        __m128i bad =
+            _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+        bad =
+            _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(next, space)));
+        if constexpr (no_markup) {
+            bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
         }
-        const char last = p[n - 1];
-        return _mm_movemask_epi8(bad) == 0 && last > ' ' && last <= '~' &&
-               !(no_markup && (last == '<' || last == '&'));
+        return bad;
+    };
+    if (n < 17) {
+        char padded[17];
+        std::memset(padded, 'a', sizeof padded);
+        std::memcpy(padded, p, n);
+        return _mm_movemask_epi8(step(padded)) == 0;
     }
+    __m128i bad = step(p + n - 17);
+    for (; i + 17 <= n; i += 16) {
+        bad = _mm_or_si128(bad, step(p + i));
+    }
+    const char last = p[n - 1];
+    return _mm_movemask_epi8(bad) == 0 && last > ' ' && last <= '~' &&
+           !(no_markup && (last == '<' || last == '&'));
 #endif
     for (; i < n; ++i) {
         const char c = p[i];
