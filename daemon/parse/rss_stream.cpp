@@ -175,14 +175,18 @@ bool stream_rss(std::string_view utf8, const ReadContext& ctx, ParseResult& out,
     State st;
     st.ctx = &ctx;
     st.channel_docs.reserve(sax::likely_items(utf8.size()));
-    std::string base;
-    bool base_known = false;
-    st.base = [&](bool) -> std::string {
-        if (!base_known) {
-            base = sax::document_url(ctx.base_url);
-            base_known = true;
+    // Worked out on first use. Two captured references fit in std::function itself (three
+    // made it allocate for every feed).
+    struct {
+        std::string url;
+        bool known = false;
+    } base;
+    st.base = [&base, &ctx](bool) -> std::string {
+        if (!base.known) {
+            base.url = sax::document_url(ctx.base_url);
+            base.known = true;
         }
-        return base;
+        return base.url;
     };
     std::vector<std::string> errors;
     if (!xml::sax_parse(utf8, kHandler, static_cast<sax::Base*>(&st), errors) || st.unsure ||
