@@ -1,7 +1,8 @@
 // Folding of article text for matching, with a byte map back to the original.
 //
 // The loop is built around an ASCII fast path because nearly all bytes of the news we watch are
-// ASCII: those go through one table lookup each and never reach utf8proc. A non-ASCII code point
+// ASCII: runs of them are copied 16 or 32 bytes at a time (SSE2, or AVX2 where the CPU has it),
+// the rest go through one table lookup each, and none reach utf8proc. A non-ASCII code point
 // (or an ASCII one followed by non-ASCII bytes) starts a "segment": the starter plus the
 // combining marks after it, which is the smallest unit NFKC, case folding and mark stripping can
 // be applied to independently. Every output byte of a segment maps to the segment's start.
@@ -803,9 +804,9 @@ private:
                 break;
             }
             // An accented letter or a curly quote goes on without leaving the loop: the
-            // common ones right here, the others through the writer.
-            // Both end their output in a letter or a dash or quote, with last_end at c.i: a
-            // space next is copied as it is.
+            // common ones right here (their output ends in a letter, dash or quote, with
+            // last_end at c.i, so a space next is copied as it is), the others through the
+            // writer.
             carry = 0;
             if (block_two_byte(c, text, map) || block_punctuation(c, text, map)) {
                 continue;
