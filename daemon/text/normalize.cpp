@@ -564,6 +564,9 @@ bool cpu_has_avx2() { return false; }
 // The widest block, for the slack the output buffers keep.
 constexpr std::size_t kMaxBlock = 32;
 
+// How much of its input a Normalizer asks the memory for up front.
+constexpr std::size_t kPrefetchBytes = 4096;
+
 // Which block copy a Normalizer runs.
 enum class Blocks : std::uint8_t { kNone, kSse2, kAvx2 };
 
@@ -604,6 +607,11 @@ public:
 
     void run() {
         const std::size_t n = in_.size();
+        // A field of an article usually starts cold: ask for its first lines all at once
+        // rather than one miss after the other until the hardware prefetcher catches on.
+        for (std::size_t line = 0; line < n && line < kPrefetchBytes; line += 64) {
+            __builtin_prefetch(p_ + line);
+        }
         std::size_t i = 0;
         while (i < n) {
             if (p_[i] < 0x80 && blocks_ != Blocks::kNone) {
