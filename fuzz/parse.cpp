@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "parse/html_article.hpp"
+#include "parse/html_page.hpp"
 #include "wirewatch/parse/feed.hpp"
 #include "wirewatch/text/normalize.hpp"
 
@@ -41,6 +42,27 @@ bool same(const ww::parse::detail::HtmlArticle& a, const ww::parse::detail::Html
            a.author == b.author && a.published == b.published;
 }
 
+bool same(const ww::parse::detail::HtmlPage& a, const ww::parse::detail::HtmlPage& b) {
+    if (a.text != b.text || a.nodes.size() != b.nodes.size() || a.attrs.size() != b.attrs.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+        const auto& x = a.nodes[i];
+        const auto& y = b.nodes[i];
+        if (x.kind != y.kind || x.tag != y.tag || x.removed != y.removed || x.parent != y.parent ||
+            x.end != y.end || x.begin != y.begin || x.size != y.size) {
+            return false;
+        }
+    }
+    for (std::size_t i = 0; i < a.attrs.size(); ++i) {
+        if (a.attrs[i].name != b.attrs[i].name || a.attrs[i].begin != b.attrs[i].begin ||
+            a.attrs[i].size != b.attrs[i].size) {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -67,6 +89,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string utf8 = ww::text::sanitize_utf8(bytes);
     if (!same(ww::parse::detail::extract_html(utf8, "https://example.org/a"),
               ww::parse::detail::extract_html_tree(utf8, "https://example.org/a"))) {
+        std::abort();
+    }
+    // libxml2 reading the page without script, style and comment contents (html_cut.hpp) must
+    // build the same flat page, node for node, as reading it whole.
+    ww::parse::detail::HtmlPage whole;
+    ww::parse::detail::HtmlPage cut;
+    ww::parse::detail::read_html_page(utf8, whole, false);
+    ww::parse::detail::read_html_page(utf8, cut, true);
+    if (!same(whole, cut) ||
+        !same(ww::parse::detail::extract_html(utf8, "https://example.org/a", false, true),
+              ww::parse::detail::extract_html(utf8, "https://example.org/a", false, false))) {
         std::abort();
     }
     return 0;
