@@ -974,7 +974,7 @@ bool text_stays_clean(std::string_view utf8, bool clean_input) {
 HtmlArticle extract_html(std::string_view utf8, std::string_view base_url, bool clean_input,
                          bool cut_raw) {
     HtmlPage& page = page_buffer();
-    read_html_page(utf8, page, cut_raw);
+    read_html_page(utf8, page, cut_raw, clean_input);
     if (page.nodes.empty()) {
         return {};
     }

@@ -118,10 +118,18 @@ std::size_t raw_text_end(std::string_view s, std::size_t from, std::string_view 
 // Whether libxml2 would hand these bytes on exactly as they are: well-formed UTF-8 of
 // characters XML allows (is_clean_utf8 also refuses the C1 controls) and no U+FFFE/U+FFFF,
 // which htmlParseScript drops. Anything else could switch the parser's encoding or lose a
-// character, so it stays in the page.
-bool passes_unchanged(std::string_view text) {
-    return text.size() <= kMaxCut && is_clean_utf8(text) && text.find("\xEF\xBF\xBE") == npos &&
-           text.find("\xEF\xBF\xBF") == npos;
+// character, so it stays in the page. `page_clean`: the whole page passed is_clean_utf8, and
+// so does every cut, which starts and ends next to ASCII markup.
+bool passes_unchanged(std::string_view text, bool page_clean) {
+    if (text.size() > kMaxCut || (!page_clean && !is_clean_utf8(text))) {
+        return false;
+    }
+    for (std::size_t i = text.find("\xEF\xBF"); i != npos; i = text.find("\xEF\xBF", i + 1)) {
+        if (i + 2 < text.size() && (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
+            return false;
+        }
+    }
+    return true;
 }
 
 // Whether the page holds "<s", "<S" or "<!-", without which it has no script, style or comment:
@@ -161,8 +169,8 @@ bool may_hold_raw_text(std::string_view page) {
 
 class Cutter {
 public:
-    Cutter(std::string_view page, std::string& out, std::vector<HtmlCut>& cuts)
-        : page_(page), out_(out), cuts_(cuts) {}
+    Cutter(std::string_view page, bool page_clean, std::string& out, std::vector<HtmlCut>& cuts)
+        : page_(page), page_clean_(page_clean), out_(out), cuts_(cuts) {}
 
     void run() {
         std::size_t i = 0;
@@ -229,7 +237,7 @@ private:
         if (bang != npos) {
             return k + bang + 4;  // left alone: not worth the corner
         }
-        if (!text.empty() && passes_unchanged(text)) {
+        if (!text.empty() && passes_unchanged(text, page_clean_)) {
             out_.append(s.substr(copied_, k - copied_));
             cuts_.push_back({HtmlCut::Kind::comment, static_cast<std::uint32_t>(out_.size() + 3),
                              static_cast<std::uint32_t>(k),
@@ -270,7 +278,7 @@ private:
         const bool tag_first =
             text.size() >= 2 && text[0] == '<' &&
             (text[1] == '/' || is_letter(text[1]) || text[1] == '_' || text[1] == ':');
-        if (!text.empty() && !tag_first && passes_unchanged(text)) {
+        if (!text.empty() && !tag_first && passes_unchanged(text, page_clean_)) {
             out_.append(page_.substr(copied_, begin - copied_));
             cuts_.push_back({kind, static_cast<std::uint32_t>(out_.size() - 1),
                              static_cast<std::uint32_t>(begin),
@@ -281,6 +289,7 @@ private:
     }
 
     std::string_view page_;
+    bool page_clean_;
     std::string& out_;
     std::vector<HtmlCut>& cuts_;
     std::size_t copied_ = 0;  // page bytes before this are in out_ or cut
@@ -288,7 +297,8 @@ private:
 
 }  // namespace
 
-bool cut_raw_text(std::string_view page, std::string& out, std::vector<HtmlCut>& cuts) {
+bool cut_raw_text(std::string_view page, std::string& out, std::vector<HtmlCut>& cuts,
+                  bool page_clean) {
     out.clear();
     cuts.clear();
     if (page.size() > static_cast<std::size_t>(INT_MAX)) {
@@ -297,7 +307,7 @@ bool cut_raw_text(std::string_view page, std::string& out, std::vector<HtmlCut>&
     if (!may_hold_raw_text(page)) {
         return false;
     }
-    Cutter(page, out, cuts).run();
+    Cutter(page, page_clean, out, cuts).run();
     if (cuts.empty()) {
         out.clear();
         return false;

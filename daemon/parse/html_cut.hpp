@@ -25,7 +25,9 @@ struct HtmlCut {
 };
 
 // Writes the page without the cut contents to `out` and the cuts, in page order, to `cuts`
-// (both cleared first). Returns false, leaving `out` empty, when nothing was cut.
-bool cut_raw_text(std::string_view page, std::string& out, std::vector<HtmlCut>& cuts);
+// (both cleared first). Returns false, leaving `out` empty, when nothing was cut. `page_clean`:
+// `page` is known to pass is_clean_utf8, so the cuts need no check of their own.
+bool cut_raw_text(std::string_view page, std::string& out, std::vector<HtmlCut>& cuts,
+                  bool page_clean = false);
 
 }  // namespace ww::parse::detail

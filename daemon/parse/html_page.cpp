@@ -385,12 +385,12 @@ struct CutPage {
 
 }  // namespace
 
-bool read_html_page(std::string_view utf8, HtmlPage& page, bool cut_raw) {
+bool read_html_page(std::string_view utf8, HtmlPage& page, bool cut_raw, bool clean_input) {
     page.clear();
     page.text.reserve(utf8.size());
     if (cut_raw) {
         thread_local CutPage cut;
-        if (cut_raw_text(utf8, cut.text, cut.cuts)) {
+        if (cut_raw_text(utf8, cut.text, cut.cuts, clean_input)) {
             page.nodes.reserve(cut.text.size() / 32);
             Builder builder(page, utf8, cut.cuts);
             const bool confirmed = parse_page(cut.text, builder);

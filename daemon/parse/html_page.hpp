@@ -166,7 +166,9 @@ struct HtmlPage {
 // `cut_raw`: libxml2 reads the page without the contents of scripts, styles and comments
 // (html_cut.hpp), which it would otherwise walk character by character; the page built is the
 // same either way (html_cut_test compares them). Returns whether it was read from the cut page.
-bool read_html_page(std::string_view utf8, HtmlPage& page, bool cut_raw = true);
+// `clean_input`: `utf8` is known to pass is_clean_utf8.
+bool read_html_page(std::string_view utf8, HtmlPage& page, bool cut_raw = true,
+                    bool clean_input = false);
 
 // Depth-first walk of the subtree below `root` (not `root` itself), skipping removed nodes,
 // with xml::walk's contract: `enter(i)` returns whether to descend into element i, `leave(i)`

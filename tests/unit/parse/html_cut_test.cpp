@@ -62,18 +62,18 @@ Outcome compare(const std::string& bytes, const std::string& base_url = "https:/
     std::string converted;
     std::string_view utf8 =
         detail::utf8_view(bytes, "", detail::html_meta_charset(bytes), converted);
+    const bool clean = utf8.data() == bytes.data();
     Outcome out;
     HtmlPage whole;
     HtmlPage cut;
     detail::read_html_page(utf8, whole, false);
-    out.read_cut = detail::read_html_page(utf8, cut, true);
+    out.read_cut = detail::read_html_page(utf8, cut, true, clean);
     const std::string a = describe(whole);
     const std::string b = describe(cut);
     if (a != b) {
         out.difference = "whole:\n" + a + "\ncut:\n" + b;
         return out;
     }
-    const bool clean = utf8.data() == bytes.data();
     const std::string x = describe(detail::extract_html(utf8, base_url, clean, false));
     const std::string y = describe(detail::extract_html(utf8, base_url, clean, true));
     if (x != y) {
