@@ -441,10 +441,13 @@ private:
     void warn_broad(const Location& where, const std::string& what, const std::string& written,
                     const detail::TermText& norm) {
         const std::size_t letters = detail::count_word_chars(norm.normalized);
+        // Two Han characters or kana are a normal word ("北京", "東京"); one is too broad.
+        const std::size_t too_few =
+            detail::count_unspaced_chars(norm.normalized) > 0 ? std::size_t{1} : std::size_t{2};
         if (detail::is_stop_word(norm.normalized)) {
             warning(where, what + " '" + written +
                                "' is a common word; the rule will match almost every article");
-        } else if (letters <= 2) {
+        } else if (letters <= too_few) {
             warning(where, what + " '" + written + "' has only " + std::to_string(letters) +
                                (letters == 1 ? " letter" : " letters") +
                                "; the rule will match almost everything");

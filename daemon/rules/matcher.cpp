@@ -399,6 +399,14 @@ std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std:
                 ++i;
                 continue;  // inside a UTF-8 sequence: decided at its lead byte
             }
+            if (c >= 0xE0 && detail::unspaced_at(t, i)) {
+                // Chinese, Japanese, Thai...: every character counts as a word, so NEAR/n
+                // there means within n characters.
+                starts.push_back(static_cast<std::uint32_t>(i));
+                in_word = false;
+                ++i;
+                continue;
+            }
             const bool w = c < 0x80
                                ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
                                : detail::word_char_at(t, i);

@@ -43,10 +43,19 @@ unsigned take_field_scope(std::string_view& term);
 // Letters and digits (code points) in a normalized term, for the too-short warning.
 std::size_t count_word_chars(std::string_view normalized);
 
+// Characters of scripts written without spaces between words (Chinese, Japanese, Thai, Lao,
+// Khmer, Burmese) at `pos` / ending just before `pos`. Their text has no word boundaries to
+// check, so each such character is a word of its own: word_char_at/before say no to it,
+// "北京" matches inside "在北京表示", and "Beijing" in "在Beijing举行" is a whole word.
+bool unspaced_at(std::string_view text, std::size_t pos);
+bool unspaced_before(std::string_view text, std::size_t pos);
+std::size_t count_unspaced_chars(std::string_view normalized);
+
 // A word so common that a rule triggered by it alone matches almost every article.
 bool is_stop_word(std::string_view normalized);
 
-// Fast whole-word tests on normalized text: ASCII decided inline, the rest by ww::text.
+// Fast whole-word tests on normalized text: ASCII decided inline, the rest by ww::text;
+// false for characters of unspaced scripts (see unspaced_at).
 bool word_char_before(std::string_view text, std::size_t pos);
 bool word_char_at(std::string_view text, std::size_t pos);
 

@@ -114,6 +114,19 @@ const Row kRows[] = {
     {"keywords = ['M\u00fcller']", "Herr Muller sagte", true},
     {"keywords = ['M\u00fcller']", "Herr Mueller sagte", false},
 
+    // --- scripts written without spaces: no word boundaries to check inside them
+    {"keywords = ['\u5317\u4eac']", "\u53d1\u8a00\u4eba\u5728\u5317\u4eac\u8868\u793a", true},  // 北京 in 发言人在北京表示
+    {"keywords = ['\u5317\u4eac']", "\u5317\u65b9\u7684\u4eac\u57ce", false},  // 北方的京城
+    {"keywords = ['\u6771\u4eac']", "\u6771\u4eac\u3067\u5730\u9707", true},  // 東京 in 東京で地震
+    {"keywords = ['\u30ed\u30b7\u30a2']", "\u30ed\u30b7\u30a2\u8ecd\u304c", true},  // ロシア in ロシア軍が
+    {"keywords = ['\u0e01\u0e23\u0e38\u0e07\u0e40\u0e17\u0e1e']", "\u0e19\u0e49\u0e33\u0e17\u0e48\u0e27\u0e21\u0e01\u0e23\u0e38\u0e07\u0e40\u0e17\u0e1e\u0e27\u0e31\u0e19\u0e19\u0e35\u0e49", true},  // Thai: Bangkok inside a sentence
+    {"keywords = ['Beijing']", "\u4f1a\u8bae\u5728Beijing\u4e3e\u884c", true},  // 会议在Beijing举行
+    {"keywords = ['Beijing']", "\u5728Beijinger\u4e3e\u884c", false},
+    {"keywords = ['\ud55c\uad6d']", "\ud55c\uad6d\uc5b4\ub97c", false},  // Korean has spaces: 한국 is not a word in 한국어를
+    {"keywords = ['\ud55c\uad6d']", "\ud55c\uad6d \uc815\ubd80", true},
+    {"query = '\u5317\u4eac NEAR/3 \u5730\u9707'", "\u5317\u4eac\u53d1\u751f\u5730\u9707", true},  // one word per character
+    {"query = '\u5317\u4eac NEAR/1 \u5730\u9707'", "\u5317\u4eac\u53d1\u751f\u5730\u9707", false},
+
     // --- phrases and implicit AND
     {"query = '\"war crimes\"'", "accused of war crimes", true},
     {"query = '\"war crimes\"'", "the crimes of war", false},
