@@ -82,19 +82,6 @@ std::string feed(int n) {
     return out + "</channel></rss>";
 }
 
-std::string page() {
-    std::string html =
-        "<!doctype html><html lang=\"en\"><head><title>Story</title></head><body>"
-        "<header><nav><a href=/>Home</a><a href=/world>World</a></nav></header>"
-        "<article><h1>Talks resume</h1>";
-    for (int i = 0; i < 40; ++i) {
-        html += "<p>Paragraph " + std::to_string(i) +
-                ": negotiators met on Tuesday to discuss corridors, exchanges and a truce that "
-                "both sides said they wanted to hold through the winter, officials said.</p>";
-    }
-    return html + "</article><footer>Copyright, cookies, newsletter</footer></body></html>";
-}
-
 // CPU seconds of the calling thread: the machine is shared, so wall time would measure the
 // neighbours too.
 double thread_cpu_seconds() {
@@ -207,7 +194,7 @@ int main(int argc, char** argv) {
     // --- parse throughput ----------------------------------------------------------------
     const std::string one_feed = feed(1);
     std::string big_feed = one_feed;  // ~20 items; parse a few thousand times
-    const std::string html = page();
+    const std::string html = ww::bench::clean_article_page();
     // A page shaped like a real news article page: most of its bytes are inline scripts,
     // styles, SVG icons and comments around the same paragraphs (bench/html_pages.hpp).
     const std::string real_html = ww::bench::news_article_page();

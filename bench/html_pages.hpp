@@ -1,5 +1,5 @@
 #pragma once
-// HTML pages for the fetch benchmark's "HTML to text" lines, beside fetch.cpp's clean page().
+// HTML pages for the fetch benchmark's "HTML to text" lines (also read by the parse tests).
 
 #include <string>
 
@@ -89,9 +89,22 @@ inline std::string style_block() {
 
 }  // namespace html_pages_detail
 
+// A clean article page: a title, a short nav, 40 paragraphs and a footer, nothing else.
+inline std::string clean_article_page() {
+    using html_pages_detail::paragraph;
+    std::string html =
+        "<!doctype html><html lang=\"en\"><head><title>Story</title></head><body>"
+        "<header><nav><a href=/>Home</a><a href=/world>World</a></nav></header>"
+        "<article><h1>Talks resume</h1>";
+    for (int i = 0; i < 40; ++i) {
+        html += "<p>" + paragraph(i) + "</p>";
+    }
+    return html + "</article><footer>Copyright, cookies, newsletter</footer></body></html>";
+}
+
 // A page shaped like a real news article page: a head with several inline scripts (analytics,
 // a JSON state blob holding the article again, ad code, JSON-LD) and a style block, a nav menu
-// with attributes, SVG icons, comments, the same 40 article paragraphs as fetch.cpp's page(),
+// with attributes, SVG icons, comments, the same 40 article paragraphs as clean_article_page(),
 // related links and a footer. About 70% of its bytes are script, style, SVG and comments, the
 // share on real news pages being 40-80%.
 inline std::string news_article_page() {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../../../bench/html_pages.hpp"
 #include "parse/encoding.hpp"
 #include "parse/html_article.hpp"
 #include "parse_test_util.hpp"
@@ -36,16 +37,7 @@ std::string difference(const std::string& bytes, const std::string& base_url) {
 
 // Pages that reach what the flat page reproduces of libxml2's tree builder.
 std::vector<std::string> built_pages() {
-    std::string bench =
-        "<!doctype html><html lang=\"en\"><head><title>Story</title></head><body>"
-        "<header><nav><a href=/>Home</a><a href=/world>World</a></nav></header>"
-        "<article><h1>Talks resume</h1>";
-    for (int i = 0; i < 40; ++i) {
-        bench += "<p>Paragraph " + std::to_string(i) +
-                 ": negotiators met on Tuesday to discuss corridors, exchanges and a truce that "
-                 "both sides said they wanted to hold through the winter, officials said.</p>";
-    }
-    bench += "</article><footer>Copyright, cookies, newsletter</footer></body></html>";
+    const std::string bench = bench::clean_article_page();
 
     const std::string para =
         "<p>Officials said on Monday that the talks, which had stalled for weeks, would resume "
