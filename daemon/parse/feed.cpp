@@ -382,7 +382,7 @@ void finish_document(Document& doc, std::string_view id, std::string_view link,
                      std::string_view date_text, const ReadContext& ctx) {
     // Most links are plain, and their canonical form is printable ASCII, clean as it is.
     if (!canonical_plain_url(link, doc.url)) {
-        doc.url = canonical_url(link);
+        doc.url = canonical_other_url(link);
         if (!is_clean_utf8(doc.url)) {
             doc.url = sanitize(doc.url);
         }

@@ -45,6 +45,8 @@ bool is_plain_absolute(std::string_view ref);
 // canonical_url of a plain absolute link with a lowercase host and a path (most feed links),
 // which is printable ASCII; false, leaving `out` as it was, for any other link (url.cpp).
 bool canonical_plain_url(std::string_view link, std::string& out);
+// canonical_url of any other link: canonical_url is canonical_plain_url, else this (url.cpp).
+std::string canonical_other_url(std::string_view link);
 
 // "en_US " -> "en-US".
 std::string clean_language(std::string_view raw);

@@ -193,6 +193,14 @@ bool all_path_chars(std::string_view s) {
     return true;
 }
 
+// Length of a leading "http://" or "https://" (lowercase, as plain links have it), else 0.
+std::size_t http_prefix(std::string_view url) {
+    if (url.starts_with("https://")) {
+        return 8;
+    }
+    return url.starts_with("http://") ? 7 : 0;
+}
+
 // ASCII-lowercases out[from..].
 void lower_from(std::string& out, std::size_t from) {
     for (std::size_t i = from; i < out.size(); ++i) {
@@ -214,12 +222,8 @@ namespace detail {
 // RFC 3986 allows unescaped in a path and query. Lets most feed links skip libxml2's URI
 // parser; anything unusual (ports, userinfo, '%', fragments, IPv6) still goes through it.
 bool is_plain_absolute(std::string_view ref) {
-    std::size_t i = 0;
-    if (ref.rfind("https://", 0) == 0) {
-        i = 8;
-    } else if (ref.rfind("http://", 0) == 0) {
-        i = 7;
-    } else {
+    std::size_t i = http_prefix(ref);
+    if (i == 0) {
         return false;
     }
     const std::size_t host_begin = i;
@@ -236,12 +240,8 @@ bool is_plain_absolute(std::string_view ref) {
 // is_plain_absolute) with a lowercase host not ending in '.' and a path. Nothing of it
 // changes but its tracking parameters. False, with `out` untouched, for any other input.
 bool canonical_plain_url(std::string_view url, std::string& out) {
-    std::size_t i = 0;
-    if (url.rfind("https://", 0) == 0) {
-        i = 8;
-    } else if (url.rfind("http://", 0) == 0) {
-        i = 7;
-    } else {
+    std::size_t i = http_prefix(url);
+    if (i == 0) {
         return false;
     }
     const std::size_t host_begin = i;
@@ -273,6 +273,12 @@ std::string canonical_url(std::string_view input) {
     if (std::string plain; detail::canonical_plain_url(input, plain)) {
         return plain;
     }
+    return detail::canonical_other_url(input);
+}
+
+namespace detail {
+
+std::string canonical_other_url(std::string_view input) {
     std::string_view url = trim(input);
     if (auto hash = url.find('#'); hash != std::string_view::npos) {
         url = url.substr(0, hash);
@@ -350,6 +356,8 @@ std::string canonical_url(std::string_view input) {
     }
     return out;
 }
+
+}  // namespace detail
 
 std::string resolve_url(std::string_view base, std::string_view ref) {
     if (std::string_view plain = trim(ref); detail::is_plain_absolute(plain)) {
