@@ -407,9 +407,10 @@ std::uint32_t CompiledRuleSet::word_ordinal(Scratch& s, std::uint8_t group, std:
                 ++i;
                 continue;
             }
+            // Not unspaced (just checked), so ww::text's letter test is the whole answer.
             const bool w = c < 0x80
                                ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
-                               : detail::word_char_at(t, i);
+                               : text::word_char_at(t, i);
             if (w && !in_word) {
                 starts.push_back(static_cast<std::uint32_t>(i));
             }
