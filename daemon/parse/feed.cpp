@@ -387,6 +387,11 @@ void finish_document(Document& doc, std::string_view id, std::string_view link,
             doc.url = sanitize(doc.url);
         }
     }
+    finish_ids(doc, id, date_text, ctx);
+}
+
+void finish_ids(Document& doc, std::string_view id, std::string_view date_text,
+                const ReadContext& ctx) {
     if (!id.empty()) {
         doc.item_id = clean_token(id);
     }

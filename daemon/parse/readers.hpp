@@ -37,6 +37,9 @@ void read_html(std::string_view utf8, const ReadContext& ctx, ParseResult& out);
 // "fnv1a:" + FNV-1a of title and date text) and recovered.
 void finish_document(Document& doc, std::string_view id, std::string_view link,
                      std::string_view date_text, const ReadContext& ctx);
+// finish_document's steps after the url, for a reader that has set doc.url itself.
+void finish_ids(Document& doc, std::string_view id, std::string_view date_text,
+                const ReadContext& ctx);
 
 // "jane@example.com (Jane Doe)" -> "Jane Doe"; anything else cleaned as it is.
 std::string clean_author(std::string_view raw);

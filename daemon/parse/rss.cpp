@@ -97,10 +97,12 @@ void finish_rss_item(const RssItem& item, std::string_view about, const std::str
     doc.language = !item.language.empty() ? item.language : feed_language;
 
     // A plain absolute link is its own clean token and resolves to itself whatever the base:
-    // most feeds' links need neither step.
+    // most feeds' links need neither step. The commonest (lowercase host, a path) gets its
+    // canonical url here, which finish_document would otherwise work out from the same link.
     std::string clean_link;
     std::string_view link = item.link;
-    const bool plain_link = is_plain_absolute(link);
+    const bool url_done = canonical_plain_url(link, doc.url);
+    const bool plain_link = url_done || is_plain_absolute(link);
     if (!plain_link && !link.empty()) {
         clean_link = clean_token(link);
         link = clean_link;
@@ -142,7 +144,11 @@ void finish_rss_item(const RssItem& item, std::string_view about, const std::str
         doc.item_id = id;
         id = {};
     }
-    finish_document(doc, id, link, date_text, ctx);
+    if (url_done) {
+        finish_ids(doc, id, date_text, ctx);  // `link` is item.link, its url is doc.url
+    } else {
+        finish_document(doc, id, link, date_text, ctx);
+    }
 }
 
 void read_rss(const xmlDoc* doc, const ReadContext& ctx, ParseResult& out) {
