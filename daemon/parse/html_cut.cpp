@@ -6,6 +6,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "parse/placeholder.hpp"
 #include "parse/text_builder.hpp"
 
 namespace ww::parse::detail {
@@ -17,6 +18,14 @@ constexpr std::size_t npos = std::string_view::npos;
 // Longer contents are left in place: libxml2 stops at a text node over 10,000,000 bytes, and
 // a cut that size is not worth reasoning about.
 constexpr std::size_t kMaxCut = std::size_t{1} << 20;
+
+// Shorter text runs cost the parser less than the placeholder and its bookkeeping save.
+constexpr std::size_t kMinTextCut = 8;
+
+// libxml2 stops the parse at a text node longer than XML_MAX_TEXT_LENGTH (10,000,000 bytes),
+// after the chunk that crossed it; a page too short to hold one needs no thought about where a
+// run put back crosses it.
+constexpr std::size_t kMaxTextCutPage = 10'000'000;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -167,19 +176,52 @@ bool may_hold_raw_text(std::string_view page) {
     return false;
 }
 
+// The first '&' or NUL in [from, to), `to` if none: where htmlParseCharData stops short of a
+// tag. 16 bytes per step.
+std::size_t text_stop(std::string_view s, std::size_t from, std::size_t to) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t i = from;
+#ifdef __SSE2__
+    const __m128i amp = _mm_set1_epi8('&');
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 16 <= to; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        const int hits =
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, zero)));
+        if (hits != 0) {
+            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+        }
+    }
+#endif
+    for (; i < to; ++i) {
+        if (p[i] == '&' || p[i] == 0) {
+            return i;
+        }
+    }
+    return to;
+}
+
 class Cutter {
 public:
-    Cutter(std::string_view page, bool page_clean, std::string& out, std::vector<HtmlCut>& cuts)
-        : page_(page), page_clean_(page_clean), out_(out), cuts_(cuts) {}
+    Cutter(std::string_view page, bool page_clean, bool cut_text, std::string& out,
+           std::vector<HtmlCut>& cuts)
+        : page_(page), page_clean_(page_clean), cut_text_(cut_text), out_(out), cuts_(cuts) {}
 
     void run() {
         std::size_t i = 0;
         while (i < page_.size()) {
             const void* lt = std::memchr(page_.data() + i, '<', page_.size() - i);
+            const std::size_t j =
+                lt == nullptr
+                    ? page_.size()
+                    : static_cast<std::size_t>(static_cast<const char*>(lt) - page_.data());
+            if (cut_text_) {
+                text(i, j);
+            }
             if (lt == nullptr) {
                 break;
             }
-            i = markup(static_cast<std::size_t>(static_cast<const char*>(lt) - page_.data()));
+            i = markup(j);
         }
         if (!cuts_.empty()) {
             out_.append(page_.substr(copied_));
@@ -187,6 +229,47 @@ public:
     }
 
 private:
+    // Content from `from` up to the '<' at `to`: the parser reads it as character data, broken
+    // by references. Each stretch between references is cut from its first non-blank byte, so
+    // the parser meets a non-blank character in the same 1,000-byte chunk of text as it would
+    // in the whole page: a chunk's blankness decides whether htmlCheckParagraph opens an
+    // implied <p> before it. A stretch after '&' starts at the first blank, which no reference
+    // reaches past. A NUL, which the parser reads as a space, leaves the rest in place.
+    void text(std::size_t from, std::size_t to) {
+        bool after_reference = false;
+        while (from < to) {
+            const std::size_t stop = text_stop(page_, from, to);
+            std::size_t begin = from;
+            if (after_reference) {
+                while (begin < stop && !is_blank(page_[begin])) {
+                    ++begin;
+                }
+            }
+            begin = skip_blanks(page_.substr(0, stop), begin);
+            if (stop - begin >= kMinTextCut) {
+                cut_text(begin, stop);
+            }
+            if (stop == to || page_[stop] == '\0') {
+                return;
+            }
+            after_reference = true;
+            from = stop + 1;
+        }
+    }
+
+    void cut_text(std::size_t begin, std::size_t end) {
+        const std::string_view run = page_.substr(begin, end - begin);
+        if (!passes_unchanged(run, page_clean_)) {
+            return;
+        }
+        out_.append(page_.substr(copied_, begin - copied_));
+        cuts_.push_back({HtmlCut::Kind::text, static_cast<std::uint32_t>(out_.size()),
+                         static_cast<std::uint32_t>(begin),
+                         static_cast<std::uint32_t>(run.size())});
+        out_.append(kPlaceholder);
+        copied_ = end;
+    }
+
     // Markup starting with the '<' at `j`; returns where to look for the next '<'.
     std::size_t markup(std::size_t j) {
         if (j + 1 >= page_.size()) {
@@ -290,6 +373,7 @@ private:
 
     std::string_view page_;
     bool page_clean_;
+    bool cut_text_;  // plain text runs too, not only raw text
     std::string& out_;
     std::vector<HtmlCut>& cuts_;
     std::size_t copied_ = 0;  // page bytes before this are in out_ or cut
@@ -304,10 +388,11 @@ bool cut_raw_text(std::string_view page, std::string& out, std::vector<HtmlCut>&
     if (page.size() > static_cast<std::size_t>(INT_MAX)) {
         return false;  // html_sax_parse would cut the page short
     }
-    if (!may_hold_raw_text(page)) {
+    const bool cut_text = page.size() < kMaxTextCutPage && !may_forge_placeholder(page);
+    if (!cut_text && !may_hold_raw_text(page)) {
         return false;
     }
-    Cutter(page, page_clean, out, cuts).run();
+    Cutter(page, page_clean, cut_text, out, cuts).run();
     if (cuts.empty()) {
         out.clear();
         return false;

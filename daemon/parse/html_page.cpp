@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "parse/html_cut.hpp"
+#include "parse/placeholder.hpp"
 #include "parse/xml.hpp"
 
 namespace ww::parse::detail {
@@ -124,9 +125,20 @@ public:
     void text(htmlParserCtxtPtr ctxt, const xmlChar* ch, int len, HtmlNode::Kind kind) {
         restore_cut();
         sync(static_cast<std::size_t>(std::max(ctxt->nameNr, 0)));
-        if (len > 0) {
-            append_text(ctxt, xml::cs(ch), static_cast<std::size_t>(len), kind);
+        if (len <= 0) {
+            return;
         }
+        const std::string_view chunk(xml::cs(ch), static_cast<std::size_t>(len));
+        if (cuts_ == nullptr || kind != HtmlNode::Kind::text) {
+            append_text(ctxt, chunk.data(), chunk.size(), kind);
+            return;
+        }
+        expand_placeholders(
+            chunk,
+            [&](std::string_view piece) {
+                append_text(ctxt, piece.data(), piece.size(), HtmlNode::Kind::text);
+            },
+            [&] { restore_text(ctxt); });
     }
 
     void append_text(htmlParserCtxtPtr ctxt, const char* ch, std::size_t n, HtmlNode::Kind kind) {
@@ -185,7 +197,9 @@ public:
     }
 
     // Whether the parser confirmed every cut; if not, the page must be read whole.
-    bool cuts_confirmed() const { return cuts_ == nullptr || confirmed_ == cuts_->size(); }
+    bool cuts_confirmed() const {
+        return cuts_ == nullptr || (!out_of_order_ && confirmed_ == cuts_->size());
+    }
 
     void finish() {
         restore_cut();
@@ -229,6 +243,19 @@ private:
             // text-size stop to report through the parser context.
             append_text(nullptr, original_.data() + cut->begin, cut->size, HtmlNode::Kind::cdata);
         }
+    }
+
+    // A placeholder the parser handed back as text: the next cut must be the text run it
+    // stands for, which goes in its place. Anything else means the parser read the cut page
+    // differently from what the cuts assumed.
+    void restore_text(htmlParserCtxtPtr ctxt) {
+        const HtmlCut* cut = next_cut();
+        if (cut == nullptr || cut->kind != HtmlCut::Kind::text) {
+            out_of_order_ = true;
+            return;
+        }
+        ++confirmed_;
+        append_text(ctxt, original_.data() + cut->begin, cut->size, HtmlNode::Kind::text);
     }
 
     static std::string_view local_name(std::string_view name) {
@@ -307,6 +334,7 @@ private:
     std::string_view original_;
     const std::vector<HtmlCut>* cuts_ = nullptr;
     std::size_t confirmed_ = 0;         // cuts the parser has confirmed, in order
+    bool out_of_order_ = false;         // a placeholder came back where no text cut was next
     const HtmlCut* pending_ = nullptr;  // confirmed script/style text not yet put back
     std::array<TagSeen, kCacheSize> tags_seen_{};
     std::array<AttrSeen, kCacheSize> attrs_seen_{};

@@ -18,6 +18,7 @@
 #include "parse/encoding.hpp"
 #include "parse/html_article.hpp"
 #include "parse/html_page.hpp"
+#include "parse/placeholder.hpp"
 #include "parse_test_util.hpp"
 
 namespace ww::parse {
@@ -125,6 +126,44 @@ std::vector<std::string> cut_corners() {
         "<p>a<!-- c -->b</p>" + kPara,
         "<script>caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80</script>" + kPara,
         bench::news_article_page(),
+        bench::clean_article_page(),
+    };
+}
+
+// Corners of libxml2's character data that text cuts must reproduce: where a run starts and
+// stops, references inside it, implied elements opened by the first non-blank chunk of text,
+// blank chunks of 1,000 bytes and more ahead of it. Each must be read cut, and the same.
+std::vector<std::string> text_corners() {
+    const std::string blanks_999(999, ' ');
+    const std::string blanks_1500 = std::string(700, ' ') + "\n\t" + std::string(798, ' ');
+    std::string long_run;
+    for (int i = 0; i < 60; ++i) {
+        long_run += "word" + std::to_string(i) + (i % 7 == 0 ? "\n   " : " ");
+    }
+    return {
+        "Plain text before any tag at all, which opens html, body and p" + kPara,
+        "<html><head>Text that sits in the head element itself</head><body>" + kPara,
+        "<html>Text right inside the html element, ahead of any body" + kPara,
+        "<html><head><title>A title long enough to be cut</title></head>" + kPara,
+        "<html><head>" + blanks_999 + "text after 999 blanks in the head</head>" + kPara,
+        "<html><head>" + blanks_1500 + "text after 1500 blanks in the head</head>" + kPara,
+        "<html><head>" + blanks_1500 + "</head><body>" + blanks_1500 + "x and then text" + kPara,
+        "<p>Tom &amp; Jerry went out &copy; 2024 and came back &#8217;s later</p>" + kPara,
+        "<p>An &unknown entity and &amp more &#x2014 dashes &# and &#x; and &</p>" + kPara,
+        "<p>&amp;no blank after the reference for a long while</p>" + kPara,
+        "<p>caf\xc3\xa9 \xe2\x80\x94 na\xc3\xafve \xe5\x8c\x97\xe4\xba\xac \xf0\x9f\x98\x80 "
+        "text</p>" +
+            kPara,
+        "<p>Windows lines\r\nwith carriage returns\r\nin them</p>" + kPara,
+        "<p>a < b and a longer text after the lone angle bracket</p>" + kPara,
+        "<p>x</ p>text after a bogus end tag runs on</p>" + kPara,
+        "<textarea>Text inside a text area element here</textarea>" + kPara,
+        "<p>" + long_run + long_run + long_run + "</p>" + kPara,
+        "<ul><li>First item text long<li>Second item text long</ul>" + kPara,
+        "<table><tr><td>Cell text that is long</td></tr>Stray text in the table</table>" + kPara,
+        "<html><body>" + kPara + "</body></html>Text after the end of the html element",
+        "<p>Text then a comment<!-- c -->and more text after it</p>" + kPara,
+        "<div>text<script>x</script>more text right after a script</div>" + kPara,
     };
 }
 
@@ -164,11 +203,25 @@ std::vector<std::string> other_corners() {
         "<script>a</script" + kPara,
         "<scr<script>ipt>x</script>" + kPara,
         nul_script,
+        // Text runs the cut leaves in place, or confirms only in part.
+        std::string("<p>A NUL\0 inside a long run of text, and text after it</p>", 58) + kPara,
+        "<p>U+FFFE \xef\xbf\xbe inside a long run of text</p>" + kPara,
+        "<p>Invalid \xc3 UTF-8 inside a long run of text</p>" + kPara,
+        "<p>A private-use \xee\x80\x80 character in a long run of text</p>" + kPara,
+        "<p>A reference &#xE000; to the placeholder in a long run of text</p>" + kPara,
+        "<p>A reference &#57344 to the placeholder, no semicolon</p><script>x</script>" + kPara,
+        "<p title=\"a long attribute value with text\" id=x>text in a long run</p>" + kPara,
+        "<p title=a\"b'c>text right after odd quoting in a tag</p>" + kPara,
+        "<a href=x'long text that looks like a run'>y</a>" + kPara,
+        "<div <p>text after a start tag with a junk attribute</p>" + kPara,
     };
 }
 
 std::vector<std::string> corpus() {
     std::vector<std::string> inputs = cut_corners();
+    for (auto& page : text_corners()) {
+        inputs.push_back(std::move(page));
+    }
     for (auto& page : other_corners()) {
         inputs.push_back(std::move(page));
     }
@@ -192,6 +245,41 @@ TEST(HtmlCut, CornersAreReadCutAndTheSame) {
     }
 }
 
+TEST(HtmlCut, TextCornersAreReadCutAndTheSame) {
+    for (const auto& page : text_corners()) {
+        Outcome o = compare(page);
+        EXPECT_EQ(o.difference, "") << "input:\n" << page;
+        EXPECT_TRUE(o.read_cut) << "not read cut:\n" << page;
+    }
+}
+
+// A page that could make the parser hand back U+E000 itself keeps its text in place: with no
+// script, style or comment it is not cut at all, and the character stays what it was.
+TEST(HtmlCut, APageThatCouldForgeAPlaceholderKeepsItsText) {
+    for (const std::string& page :
+         {"<p>A private-use \xee\x80\x80 character in a long run of text</p>" + kPara,
+          "<p>A reference &#xE000; to the placeholder in a long run of text</p>" + kPara}) {
+        Outcome o = compare(page);
+        EXPECT_EQ(o.difference, "") << page;
+        EXPECT_FALSE(o.read_cut) << page;
+        HtmlPage read;
+        detail::read_html_page(page, read, true, false);
+        EXPECT_NE(read.text.find("\xee\x80\x80"), std::string::npos) << page;
+    }
+}
+
+// Past depth 256 the parser stops: the text cuts after that point never come back, so the page
+// must be read whole, and reads the same.
+TEST(HtmlCut, TextCutsTheParserNeverReturnsSendItBackToTheWholePage) {
+    std::string deep = "<html><body>";
+    for (int i = 0; i < 300; ++i) {
+        deep += "<div>text at depth " + std::to_string(i) + " of the page";
+    }
+    Outcome o = compare(deep + kPara);
+    EXPECT_EQ(o.difference, "");
+    EXPECT_FALSE(o.read_cut);
+}
+
 TEST(HtmlCut, EveryFixtureAndCornerReadsTheSame) {
     std::size_t read_cut = 0;
     std::size_t inputs = 0;
@@ -203,6 +291,26 @@ TEST(HtmlCut, EveryFixtureAndCornerReadsTheSame) {
     }
     EXPECT_GT(inputs, 60u);
     EXPECT_GT(read_cut, 30u);
+}
+
+TEST(HtmlCut, CutsTextRunsFromTheirFirstNonBlankByteToTheNextReferenceOrTag) {
+    std::string out;
+    std::vector<detail::HtmlCut> cuts;
+    const std::string page =
+        "<p>\n  A first run of text &amp; then a second one</p><b>short</b>"
+        "<p>&copy;after-the-reference words follow</p>";
+    ASSERT_TRUE(detail::cut_raw_text(page, out, cuts, true));
+    const std::string mark(detail::kPlaceholder);
+    EXPECT_EQ(out, "<p>\n  " + mark + "&amp; " + mark +
+                       "</p><b>short</b><p>&copy;after-the-reference " + mark + "</p>");
+    ASSERT_EQ(cuts.size(), 3u);
+    EXPECT_EQ(page.substr(cuts[0].begin, cuts[0].size), "A first run of text ");
+    EXPECT_EQ(page.substr(cuts[1].begin, cuts[1].size), "then a second one");
+    EXPECT_EQ(page.substr(cuts[2].begin, cuts[2].size), "words follow");
+    for (const auto& cut : cuts) {
+        EXPECT_EQ(cut.kind, detail::HtmlCut::Kind::text);
+        EXPECT_EQ(out.substr(cut.at, mark.size()), mark);
+    }
 }
 
 TEST(HtmlCut, CutsWhatLibxml2WouldWalk) {
@@ -272,6 +380,18 @@ const char* const kTokens[] = {
     "\xc3\xa9",
     "\xef\xbf\xbf",
     "\xc3",
+    "&amp;",
+    "&",
+    "&#8217;",
+    "&nbsp",
+    "\xee\x80\x80",
+    "&#xE000;",
+    "A longer run of plain text ",
+    "                                                                ",
+    "<p>",
+    "<html>",
+    "<head>",
+    "</body>",
 };
 
 TEST(HtmlCut, MutatedPagesReadTheSame) {
