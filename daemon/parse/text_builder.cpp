@@ -296,38 +296,44 @@ bool is_token(std::string_view text) {
     bool previous_space = false;
 #ifdef __SSE2__
     // Sixteen bytes per step, with a second load one byte further for the pairs of spaces, so
-    // steps carry nothing over and one test at the end decides: every byte in ' '..'~' (bytes
-    // >= 0x80 are negative as signed chars, so "below ' '" catches them too) and no space
-    // right after another. The last step overlaps the one before; it checks the pairs up to
-    // the last byte, and the last byte itself is checked alone. A shorter text (most ids and
-    // dates) is checked in one step on a copy padded with a byte that passes.
-    const auto step = [](const char* at) {
+    // steps carry nothing over and one test at the end decides. Every byte in ' '..'~': the
+    // unsigned maximum of the bytes minus ' ' stays at most '~' - ' ' (bytes below ' ' wrap
+    // round above it). No space right after another: a byte and the next one or'ed are ' '
+    // only when both are (or when one is below ' ', which fails anyway). The last step
+    // overlaps the one before; it checks the pairs up to the last byte, and the last byte
+    // itself is checked alone. A shorter text (most ids and dates) is checked in one step on
+    // a copy padded with a byte that passes.
+    const __m128i space = _mm_set1_epi8(' ');
+    __m128i high = _mm_setzero_si128();
+    __m128i bad = _mm_setzero_si128();
+    const auto step = [&](const char* at) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
         const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 1));
-        const __m128i space = _mm_set1_epi8(' ');
-        __m128i bad =
-            _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-        bad =
-            _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(next, space)));
+        high = _mm_max_epu8(high, _mm_sub_epi8(v, space));
+        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(_mm_or_si128(v, next), space));
         if constexpr (no_markup) {
             bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
         }
-        return bad;
+    };
+    const auto passed = [&] {
+        const __m128i limit = _mm_set1_epi8('~' - ' ');
+        return _mm_movemask_epi8(bad) == 0 &&
+               _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(high, limit), limit)) == 0xFFFF;
     };
     if (n < 17) {
         char padded[17];
         std::memset(padded, 'a', sizeof padded);
         std::memcpy(padded, p, n);
-        return _mm_movemask_epi8(step(padded)) == 0;
+        step(padded);
+        return passed();
     }
-    __m128i bad = step(p + n - 17);
+    step(p + n - 17);
     for (; i + 17 <= n; i += 16) {
-        bad = _mm_or_si128(bad, step(p + i));
+        step(p + i);
     }
     const char last = p[n - 1];
-    return _mm_movemask_epi8(bad) == 0 && last > ' ' && last <= '~' &&
-           !(no_markup && (last == '<' || last == '&'));
+    return passed() && last > ' ' && last <= '~' && !(no_markup && (last == '<' || last == '&'));
 #endif
     for (; i < n; ++i) {
         const char c = p[i];
