@@ -309,6 +309,28 @@ int two_digits(std::string_view s, std::size_t i) {
     return (s[i] - '0') * 10 + (s[i + 1] - '0');
 }
 
+// Two ASCII digits at `p`, or -1; the caller has made sure both bytes are there.
+int digit_pair(const char* p) {
+    const unsigned a = static_cast<unsigned char>(p[0]) - unsigned{'0'};
+    const unsigned b = static_cast<unsigned char>(p[1]) - unsigned{'0'};
+    return a <= 9 && b <= 9 ? static_cast<int>(a * 10 + b) : -1;
+}
+
+// "GMT", "UTC", "UT" or "Z".
+bool is_utc_name(std::string_view zone) {
+    switch (zone.size()) {
+        case 1:
+            return zone[0] == 'Z';
+        case 2:
+            return zone[0] == 'U' && zone[1] == 'T';
+        case 3:
+            return (zone[0] == 'G' && zone[1] == 'M' && zone[2] == 'T') ||
+                   (zone[0] == 'U' && zone[1] == 'T' && zone[2] == 'C');
+        default:
+            return false;
+    }
+}
+
 // "Tue, 25 Nov 2026 09:14:03 GMT" or "... +0200": the RFC 822/2822 form nearly every RSS
 // pubDate uses, read in place. Anything else (or anything odd in it) is nullopt and goes to
 // parse_words, which gives the same answer for this form, only slower (it tokenizes into
@@ -329,31 +351,33 @@ std::optional<Fields> rfc822_fields(std::string_view s) {
     f.day = day_digits == 2 ? two_digits(s, i) : s[i] - '0';
     i += day_digits;
     // " Nov 2026 09:14:03 " is 19 bytes, then the zone.
-    if (i + 19 > s.size() || s[i] != ' ' || s[i + 4] != ' ' || s[i + 9] != ' ' ||
-        s[i + 12] != ':' || s[i + 15] != ':' || s[i + 18] != ' ') {
+    if (i + 19 > s.size()) {
+        return std::nullopt;
+    }
+    const char* d = s.data() + i;
+    if (d[0] != ' ' || d[4] != ' ' || d[9] != ' ' || d[12] != ':' || d[15] != ':' || d[18] != ' ') {
         return std::nullopt;
     }
     // month_from_name of a three-letter word, which is its abbreviation or nothing.
-    const int month = month_of_abbreviation(lower(s[i + 1]), lower(s[i + 2]), lower(s[i + 3]));
-    f.month = month == 0 ? -1 : month;
-    const int century = two_digits(s, i + 5);
-    const int year = two_digits(s, i + 7);
-    f.hour = two_digits(s, i + 10);
-    f.minute = two_digits(s, i + 13);
-    f.second = two_digits(s, i + 16);
-    if (f.month < 0 || century < 0 || year < 0 || f.hour < 0 || f.minute < 0 || f.second < 0) {
+    f.month = month_of_abbreviation(lower(d[1]), lower(d[2]), lower(d[3]));
+    const int century = digit_pair(d + 5);
+    const int year = digit_pair(d + 7);
+    f.hour = digit_pair(d + 10);
+    f.minute = digit_pair(d + 13);
+    f.second = digit_pair(d + 16);
+    if (f.month == 0 || century < 0 || year < 0 || f.hour < 0 || f.minute < 0 || f.second < 0) {
         return std::nullopt;
     }
     f.year = century * 100 + year;
     std::string_view zone = s.substr(i + 19);
     if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-        const int h = two_digits(zone, 1);
-        const int m = two_digits(zone, 3);
+        const int h = digit_pair(zone.data() + 1);
+        const int m = digit_pair(zone.data() + 3);
         if (h < 0 || m < 0 || h > 18 || m > 59) {
             return std::nullopt;
         }
         f.offset_minutes = (zone[0] == '-' ? -1 : 1) * (h * 60 + m);
-    } else if (zone == "GMT" || zone == "UTC" || zone == "UT" || zone == "Z") {
+    } else if (is_utc_name(zone)) {
         f.offset_minutes = 0;
     } else {
         return std::nullopt;
