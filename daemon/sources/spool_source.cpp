@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "sources/eml.hpp"
@@ -190,10 +192,25 @@ void SpoolSource::poll(std::function<void()> done) {
         std::error_code eb;
         return fs::last_write_time(a, ea) < fs::last_write_time(b, eb);
     });
-    for (const auto& file : files) {
-        process(file);
+    process_from(std::make_shared<const std::vector<fs::path>>(std::move(files)), 0,
+                 std::move(done));
+}
+
+void SpoolSource::process_from(std::shared_ptr<const std::vector<fs::path>> files, std::size_t next,
+                               std::function<void()> done) {
+    if (next == files->size()) {
+        done();
+        return;
     }
-    done();
+    process((*files)[next]);
+    // One file per turn of the loop: a folder that received thousands of files at once must
+    // not hold up timers, fetches and deliveries until every one of them is matched.
+    boost::asio::post(context_.io, [this, owner = lifetime(), files = std::move(files), next,
+                                    done = std::move(done)]() mutable {
+        if (!owner.expired()) {
+            process_from(std::move(files), next + 1, std::move(done));
+        }
+    });
 }
 
 void SpoolSource::process(const fs::path& file) {

@@ -9,10 +9,15 @@
 // After its documents are committed the file moves to done/ (or is deleted, per `after`);
 // an unreadable or unparseable file moves to failed/ with one log line. Files whose names
 // start with '.' or end in .tmp/.part are still being written and are left alone: writers
-// should write elsewhere and rename into the folder.
+// should write elsewhere and rename into the folder. A poll handles the files it found oldest
+// first, one per turn of the event loop, so a folder that receives thousands of files at once
+// does not hold up other sources' timers and fetches.
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "wirewatch/sources/source.hpp"
 
@@ -30,6 +35,9 @@ public:
                                                           std::string& error);
 
 private:
+    // Processes files[next], then the rest one per turn of the loop; `done` after the last.
+    void process_from(std::shared_ptr<const std::vector<std::filesystem::path>> files,
+                      std::size_t next, std::function<void()> done);
     void process(const std::filesystem::path& file);
     void set_aside(const std::filesystem::path& file, const char* folder);
 };
