@@ -208,7 +208,13 @@ public:
         : page_(page), page_clean_(page_clean), cut_text_(cut_text), out_(out), cuts_(cuts) {}
 
     void run() {
+        // Byte order marks at the very start stay in place: the parser skips one when told
+        // the page is UTF-8 (xmlSwitchEncoding) and another when htmlParseDocument detects the
+        // encoding, and reads any further one as text.
         std::size_t i = 0;
+        while (page_.substr(i).starts_with("\xEF\xBB\xBF")) {
+            i += 3;
+        }
         while (i < page_.size()) {
             const void* lt = std::memchr(page_.data() + i, '<', page_.size() - i);
             const std::size_t j =
