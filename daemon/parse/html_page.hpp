@@ -163,9 +163,10 @@ struct HtmlPage {
 // nodes mirror the tree libxml2's tree builder makes from the same events: adjacent text
 // coalesced into one node, script/style content as CDATA, attribute values as given, the
 // same nesting-depth stop; comments and processing instructions are not kept.
-// `cut_raw`: libxml2 reads the page without the contents of scripts, styles and comments
-// (html_cut.hpp), which it would otherwise walk character by character; the page built is the
-// same either way (html_cut_test compares them). Returns whether it was read from the cut page.
+// `cut_raw`: libxml2 reads the page without the contents of scripts, styles and comments and
+// with each plain text run replaced by one placeholder character (html_cut.hpp), all of which
+// it would otherwise walk character by character; the page built is the same either way
+// (html_cut_test compares them). Returns whether it was read from the cut page.
 // `clean_input`: `utf8` is known to pass is_clean_utf8.
 bool read_html_page(std::string_view utf8, HtmlPage& page, bool cut_raw = true,
                     bool clean_input = false);
