@@ -422,7 +422,10 @@ bool read_html_page(std::string_view utf8, HtmlPage& page, bool cut_raw, bool cl
             page.nodes.reserve(cut.text.size() / 32);
             Builder builder(page, utf8, cut.cuts);
             const bool confirmed = parse_page(cut.text, builder);
-            if (cut.text.capacity() > (std::size_t{1} << 22)) {
+            // What one huge page needed is not kept for the small ones after it (a 10 MiB
+            // page of short paragraphs makes hundreds of thousands of text cuts).
+            if (cut.text.capacity() > (std::size_t{1} << 22) ||
+                cut.cuts.capacity() * sizeof(HtmlCut) > (std::size_t{1} << 22)) {
                 cut = CutPage{};
             }
             if (confirmed) {
