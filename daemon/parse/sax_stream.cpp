@@ -20,6 +20,17 @@ void refuse_entity_decl(void* ctx, const xmlChar*, int, const xmlChar*, const xm
     give_up(ctx);
 }
 
+// The SAX2 attribute record (localname, prefix, URI, value begin, value end) named `wanted`.
+const xmlChar** find_attribute(int nb_attributes, const xmlChar** attributes, const char* wanted) {
+    for (int i = 0; i < nb_attributes; ++i) {
+        const xmlChar** a = attributes + static_cast<std::ptrdiff_t>(i) * 5;
+        if (std::strcmp(xml::cs(a[0]), wanted) == 0) {
+            return a;
+        }
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 void give_up(void* ctx) {
@@ -89,36 +100,28 @@ bool check_attributes(int nb_attributes, const xmlChar** attributes, std::string
 std::string attribute(int nb_attributes, const xmlChar** attributes, const char* wanted,
                       bool* found) {
     std::string value;
-    if (found != nullptr) {
-        *found = false;
+    const xmlChar** a = find_attribute(nb_attributes, attributes, wanted);
+    if (a != nullptr) {
+        attr_value(a[3], a[4], value);
     }
-    for (int i = 0; i < nb_attributes; ++i) {
-        const xmlChar** a = attributes + static_cast<std::ptrdiff_t>(i) * 5;
-        if (std::strcmp(xml::cs(a[0]), wanted) == 0) {
-            attr_value(a[3], a[4], value);
-            if (found != nullptr) {
-                *found = true;
-            }
-            break;
-        }
+    if (found != nullptr) {
+        *found = a != nullptr;
     }
     return value;
 }
 
 std::string_view attribute_view(int nb_attributes, const xmlChar** attributes, const char* wanted,
                                 std::string& scratch) {
-    for (int i = 0; i < nb_attributes; ++i) {
-        const xmlChar** a = attributes + static_cast<std::ptrdiff_t>(i) * 5;
-        if (std::strcmp(xml::cs(a[0]), wanted) == 0) {
-            const auto size = static_cast<std::size_t>(a[4] - a[3]);
-            if (std::memchr(a[3], '&', size) == nullptr) {
-                return {xml::cs(a[3]), size};
-            }
-            attr_value(a[3], a[4], scratch);
-            return scratch;
-        }
+    const xmlChar** a = find_attribute(nb_attributes, attributes, wanted);
+    if (a == nullptr) {
+        return {};
     }
-    return {};
+    const auto size = static_cast<std::size_t>(a[4] - a[3]);
+    if (std::memchr(a[3], '&', size) == nullptr) {
+        return {xml::cs(a[3]), size};
+    }
+    attr_value(a[3], a[4], scratch);
+    return scratch;
 }
 
 xmlSAXHandler handler(startElementNsSAX2Func start, endElementNsSAX2Func end,
