@@ -91,8 +91,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
               ww::parse::detail::extract_html_tree(utf8, "https://example.org/a"))) {
         std::abort();
     }
-    // libxml2 reading the page without script, style and comment contents (html_cut.hpp) must
-    // build the same flat page, node for node, as reading it whole.
+    // libxml2 reading the page without script, style and comment contents and with its text
+    // runs replaced by placeholders (html_cut.hpp) must build the same flat page, node for
+    // node, as reading it whole.
     ww::parse::detail::HtmlPage whole;
     ww::parse::detail::HtmlPage cut;
     ww::parse::detail::read_html_page(utf8, whole, false);

@@ -22,8 +22,8 @@ struct HtmlArticle {
 // `utf8` must already be UTF-8. Same rules, same results; extract_html does not build a tree.
 // `clean_input`: `utf8` is known to pass is_clean_utf8 (the article body then skips its final
 // sanitizing pass when no character reference could have brought a control character in).
-// `cut_raw`: read_html_page's cut of script, style and comment contents (tests turn it off to
-// compare).
+// `cut_raw`: read_html_page's cut of script, style and comment contents and of plain text runs
+// (tests turn it off to compare).
 HtmlArticle extract_html(std::string_view utf8, std::string_view base_url, bool clean_input = false,
                          bool cut_raw = true);
 HtmlArticle extract_html_tree(std::string_view utf8, std::string_view base_url);

@@ -72,7 +72,7 @@ public:
     explicit Builder(HtmlPage& page) : page_(page) {}
     // The page parsed is `original` with `cuts` taken out (html_cut.hpp): the builder checks
     // each cut against the parser's events and puts script and style contents back as the
-    // CDATA the whole page would have given.
+    // CDATA the whole page would have given, and text runs back as text.
     Builder(HtmlPage& page, std::string_view original, const std::vector<HtmlCut>& cuts)
         : page_(page), original_(original), cuts_(&cuts) {}
 
